@@ -1,0 +1,63 @@
+"""`devzone` command line."""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def period_arg(value: str) -> str:
+    if not PERIOD.match(value):
+        raise argparse.ArgumentTypeError(f"period must be YYYY-MM, got {value!r}")
+    return value
+
+
+def period_from_path(path: Path) -> str | None:
+    """A report filed under landing/YYYY-MM/ takes that month."""
+    for part in reversed(path.resolve().parts[:-1]):
+        if PERIOD.match(part):
+            return part
+    return None
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from orchestration.extraction import ReadError, extract_document, read_document
+    from orchestration.extraction.reference import load_reference
+
+    ref = load_reference()
+    failed = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            document = read_document(path)
+        except ReadError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        period = args.period or period_from_path(path)
+        if period is None:
+            print(f"warning: {path.name}: no --period and no YYYY-MM folder; period left empty", file=sys.stderr)
+        extraction = extract_document(document, period, ref)
+        for fact in extraction.facts:
+            sys.stdout.write(json.dumps(fact, ensure_ascii=False) + "\n")
+        print(f"{path.name}: {len(extraction.facts)} facts", file=sys.stderr)
+    return 2 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="devzone", description="Development-zone reports to facts.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    extract = sub.add_parser("extract", help="print the facts of report files as JSON Lines")
+    extract.add_argument("files", nargs="+", metavar="FILE")
+    extract.add_argument("--period", type=period_arg, help="the month the reports cover up to (YYYY-MM)")
+    extract.set_defaults(func=cmd_extract)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""The extraction core, pure Python: read → normalise → segment → extract.
+
+`extract_document(document, period)` turns one read report into facts per the fact contract
+(`../shared/acceptance/README.md`), each with its provenance.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .extracting import Extractor, Fact
+from .normalising import normalise
+from .reading import Document, ReadError, read_bytes, read_document
+from .reference import Reference, load_reference
+from .segmenting import segment
+
+__all__ = ["Document", "Extraction", "ReadError", "extract_document", "extract_path", "extract_text", "read_document", "read_bytes"]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    document: Document
+    normalised_text: str
+    facts: list[dict]
+
+
+def extract_document(document: Document, period: str | None, ref: Reference | None = None) -> Extraction:
+    ref = ref or load_reference()
+    text = normalise(document.text, ref.city_heading_re)
+    facts = Extractor(ref).extract(segment(text, ref))
+    return Extraction(document, text, [fact_record(f, document, period, ref) for f in facts])
+
+
+def extract_path(path: str | Path, period: str | None) -> Extraction:
+    return extract_document(read_document(path), period)
+
+
+def extract_text(text: str, file_name: str, period: str | None) -> list[dict]:
+    """Facts of a report given as text (tests and benchmarks)."""
+    return extract_document(read_bytes(text.encode("utf-8"), Path(file_name)), period).facts
+
+
+def fact_record(f: Fact, doc: Document, period: str | None, ref: Reference) -> dict:
+    record = {"doc": doc.file_name, "period": period, "type": f.type, "city": f.city,
+              "zone": f.zone.text if f.zone else None}
+    if f.type == "indicator":
+        record.update(metric=f.metric, value=f.value, unit=f.unit, yoy_pct=f.yoy_pct, basis=f.basis)
+    else:
+        record.update(scope=f.scope, stage=f.stage, measure=f.measure, value=f.value)
+    record.update(
+        zone_code=f.zone.zone_code if f.zone else None,
+        zone_resolved=f.zone.resolved if f.zone else None,
+        doc_id=doc.doc_id,
+        evidence=f.sentence.text,
+        evidence_span=[f.sentence.start, f.sentence.end],
+        value_span=list(f.value_span),
+    )
+    return record

@@ -1,0 +1,155 @@
+"""Normalise a report's raw text into clean paragraphs, one per line.
+
+Input: the text a reader produced. Output: text in which
+- full-width digits, letters and punctuation are half-width where numbers need it (１２．５％ →
+  12.5%), Chinese sentence punctuation is uniform (half-width , ; : between words → ，；：);
+- page furniture is gone: running titles repeated at page breaks, page numbers, image captions (▲…);
+- a paragraph split by a page break (and the running title printed there) is joined again,
+  including a number split from its unit;
+- a paragraph that the page layout printed twice is kept once.
+City headings and "(供稿：…)" lines are kept: segmentation needs them.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# Full-width ASCII variants (U+FF01..U+FF5E) map to ASCII by a fixed offset; the Chinese
+# sentence marks among them stay Chinese.
+KEEP_FULL_WIDTH = set("，；：！？")
+CHAR_MAP = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in KEEP_FULL_WIDTH}
+CHAR_MAP.update({
+    0x3000: 0x20,  # ideographic space
+    0x00A0: 0x20,  # no-break space
+    0x2212: ord("-"),  # minus sign
+    0x2014: 0x2014,
+    0x301D: ord("“"), 0x301E: ord("”"), 0x301F: ord("”"),
+    0x2018: 0x2018, 0x2019: 0x2019,
+    0xFE50: ord("，"), 0xFE51: ord("、"), 0xFE54: ord("；"), 0xFE55: ord("："),
+})
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"))
+
+THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+ASCII_COMMA = re.compile(r",\s*")
+ASCII_SEMICOLON = re.compile(r";\s*")
+ASCII_COLON = re.compile(r"(?<!\d):\s*|:\s*(?!\d)")
+# A dash before a number written as an em dash or a full-width hyphen by OCR.
+DASH_MINUS = re.compile(r"[—–](?=\d)")
+INNER_SPACES = re.compile(r"(?<=[\u4e00-\u9fff，。；：、）)“”]) +(?=[\u4e00-\u9fff，。；：、（(“”])")
+DECIMAL_GAP = re.compile(r"(?<=\d)\s*\.\s*(?=\d)")
+
+CAPTION = re.compile(r"^[▲△■□◆●◎☆★]")
+PAGE_NUMBER = re.compile(r"^(?:[-—\s]*\d{1,3}[-—\s]*|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
+SOURCE_LINE = re.compile(r"^[(（]?\s*(?:供稿|来源|供稿单位|报送单位)\s*[：:]")
+SENTENCE_END = tuple("。！？；：”’」』)")
+HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+[章节部分]|【.*】$)"
+)
+TABLE_CELL_GAP = re.compile(r"\t| {2,}")
+
+FURNITURE_MAX_CHARS = 40
+DUPLICATE_MIN_CHARS = 20
+HEADING_MAX_CHARS = 25
+
+
+def normalise(raw: str, city_heading: re.Pattern | None = None) -> str:
+    """Return the cleaned text; `city_heading` recognises lines that open a city's section."""
+    lines = [normalise_line(line) for line in raw.split("\n")]
+    lines = drop_furniture(lines, city_heading)
+    lines = drop_repeated_paragraphs(lines)
+    return "\n".join(join_split_paragraphs(lines, city_heading))
+
+
+def normalise_line(line: str) -> str:
+    line = line.translate(ZERO_WIDTH).translate(CHAR_MAP)
+    line = DECIMAL_GAP.sub(".", line)
+    line = THOUSANDS.sub("", line)
+    line = ASCII_COMMA.sub("，", line)
+    line = ASCII_SEMICOLON.sub("；", line)
+    line = ASCII_COLON.sub("：", line)
+    line = DASH_MINUS.sub("-", line)
+    if not TABLE_CELL_GAP.search(line.strip()):
+        line = INNER_SPACES.sub("", line)
+    return line.strip()
+
+
+def is_protected(line: str, city_heading: re.Pattern | None) -> bool:
+    return bool(SOURCE_LINE.match(line) or (city_heading and city_heading.match(line)))
+
+
+def drop_furniture(lines: list[str], city_heading: re.Pattern | None) -> list[str]:
+    """Blank out captions, page numbers and short lines that repeat (running titles)."""
+    counts = Counter(line for line in lines if line)
+    out = []
+    for line in lines:
+        if not line:
+            out.append(line)
+        elif CAPTION.match(line) or PAGE_NUMBER.match(line):
+            out.append("")
+        elif (
+            counts[line] > 1
+            and len(line) <= FURNITURE_MAX_CHARS
+            and not re.search(r"[，。；！？\d]", line)
+            and not is_protected(line, city_heading)
+        ):
+            out.append("")
+        else:
+            out.append(line)
+    return out
+
+
+def drop_repeated_paragraphs(lines: list[str]) -> list[str]:
+    """A long line that already stands, whole, earlier in the text was printed twice by the layout."""
+    seen = ""
+    out = []
+    for line in lines:
+        if len(line) >= DUPLICATE_MIN_CHARS and line in seen:
+            out.append("")
+            continue
+        seen += line + "\n"
+        out.append(line)
+    return out
+
+
+def is_heading(line: str) -> bool:
+    """A short line without sentence punctuation stands alone (title, heading, signature, date)."""
+    if HEADING.match(line) and not re.search(r"[。；！？]", line):
+        return len(line) <= 2 * HEADING_MAX_CHARS
+    return len(line) <= HEADING_MAX_CHARS and not re.search(r"[，。；！？]", line)
+
+
+def is_table_row(line: str) -> bool:
+    return len(TABLE_CELL_GAP.split(line.strip())) >= 2
+
+
+def ends_open(line: str) -> bool:
+    """A line that stops mid-sentence: the page broke inside it."""
+    return not line.endswith(SENTENCE_END) and not is_heading(line) and not is_table_row(line)
+
+
+def join_split_paragraphs(lines: list[str], city_heading: re.Pattern | None) -> list[str]:
+    """Join a line that ends mid-sentence with the next text line, across blank lines and any
+    heading printed at the page break; such a heading moves below the joined paragraph."""
+    paragraphs: list[str] = []
+    pending_headings: list[str] = []
+    open_paragraph = False
+    for line in lines:
+        if not line:
+            continue
+        if open_paragraph:
+            if is_protected(line, city_heading) and not SOURCE_LINE.match(line):
+                pending_headings.append(line)
+                continue
+            if not is_heading(line) and not is_table_row(line) and not SOURCE_LINE.match(line):
+                paragraphs[-1] += line
+                open_paragraph = ends_open(paragraphs[-1])
+                if not open_paragraph:
+                    paragraphs.extend(pending_headings)
+                    pending_headings = []
+                continue
+            paragraphs.extend(pending_headings)
+            pending_headings = []
+        paragraphs.append(line)
+        open_paragraph = ends_open(line)
+    paragraphs.extend(pending_headings)
+    return paragraphs

@@ -1,0 +1,148 @@
+"""Read a report file into text: .txt (UTF-8, UTF-8 with BOM, GB18030), .docx, .pdf with a text layer.
+
+Input: a path. Output: a `Document` whose `text` has one paragraph per line. Anything unreadable
+raises `ReadError`, which names the file and the reason.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
+CJK = re.compile(r"[\u3400-\u9fff]")
+# Control characters other than tab/newline/carriage return mean the bytes are not text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a report; the message names the file and the reason."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{Path(path).name}: {reason}")
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str  # SHA-256 of the file's bytes
+    file_name: str
+    path: str
+    size: int
+    encoding: str  # utf-8, utf-8-sig, gb18030, docx or pdf
+    text: str
+
+
+def read_document(path: str | Path) -> Document:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(path, f"cannot open file ({exc.strerror or exc})") from None
+    return read_bytes(data, path)
+
+
+def read_bytes(data: bytes, path: str | Path) -> Document:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ReadError(path, f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}")
+    if not data.strip():
+        raise ReadError(path, "empty file")
+    if suffix == ".txt":
+        text, encoding = decode_text(data, path)
+    elif suffix == ".docx":
+        text, encoding = docx_text(data, path), "docx"
+    else:
+        text, encoding = pdf_text(data, path), "pdf"
+    if not text.strip():
+        raise ReadError(path, "no text in file")
+    if not CJK.search(text):
+        raise ReadError(path, "no Chinese text: not a report")
+    return Document(
+        doc_id=hashlib.sha256(data).hexdigest(),
+        file_name=path.name,
+        path=str(path),
+        size=len(data),
+        encoding=encoding,
+        text=text.replace("\r\n", "\n").replace("\r", "\n"),
+    )
+
+
+def cjk_share(text: str) -> float:
+    return len(CJK.findall(text)) / max(len(text), 1)
+
+
+def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+    """Strict decoding; when both UTF-8 and GB18030 decode, the larger share of CJK wins."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return check_text(data[3:].decode("utf-8"), path), "utf-8-sig"
+        except UnicodeDecodeError:
+            raise ReadError(path, "starts with a UTF-8 byte order mark but is not valid UTF-8") from None
+    candidates = []
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            candidates.append((data.decode(encoding), encoding))
+        except UnicodeDecodeError:
+            continue
+    if not candidates:
+        raise ReadError(path, "text decodes neither as UTF-8 nor as GB18030")
+    text, encoding = max(candidates, key=lambda c: cjk_share(c[0]))  # ties keep UTF-8 (first)
+    return check_text(text, path), encoding
+
+
+def check_text(text: str, path: Path) -> str:
+    if CONTROL.search(text):
+        raise ReadError(path, "binary content (control characters) in a text file")
+    return text
+
+
+def docx_text(data: bytes, path: Path) -> str:
+    import docx  # python-docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ReadError(path, f"not a valid .docx file ({exc.__class__.__name__})") from None
+    except Exception as exc:  # python-docx raises assorted errors on damaged packages
+        raise ReadError(path, f"not a valid .docx file ({exc.__class__.__name__}: {exc})") from None
+    lines: list[str] = []
+    # Walk the body in order so that tables stay where they stand between paragraphs.
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells = []
+                for cell in row.cells:
+                    value = " ".join(cell.text.split())
+                    if not cells or cells[-1] is not cell:  # merged cells repeat the same object
+                        cells.append(value)
+                lines.append("\t".join(cells))
+    return "\n".join(lines)
+
+
+def pdf_text(data: bytes, path: Path) -> str:
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [page.extract_text() or "" for page in pdf.pages]
+    except (PDFSyntaxError, PdfminerException) as exc:
+        raise ReadError(path, f"not a valid PDF ({exc.__class__.__name__})") from None
+    except Exception as exc:  # pdfminer raises assorted errors on damaged files
+        raise ReadError(path, f"not a valid PDF ({exc.__class__.__name__}: {exc})") from None
+    if not any(p.strip() for p in pages):
+        raise ReadError(path, "PDF has no text layer (scanned images need OCR first)")
+    # A blank line between pages, as OCR'd bulletins show page breaks.
+    return "\n\n".join(pages)
