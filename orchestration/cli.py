@@ -42,10 +42,25 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if period is None:
             print(f"warning: {path.name}: no --period and no YYYY-MM folder; period left empty", file=sys.stderr)
         extraction = extract_document(document, period, ref)
+        if args.summary:
+            print(summary_line(extraction, period))
+            continue
         for fact in extraction.facts:
             sys.stdout.write(json.dumps(fact, ensure_ascii=False) + "\n")
         print(f"{path.name}: {len(extraction.facts)} facts", file=sys.stderr)
+    if args.summary:
+        print(f"{len(args.files) - failed} documents read, {failed} failed")
     return 2 if failed else 0
+
+
+def summary_line(extraction, period: str | None) -> str:
+    facts = extraction.facts
+    cities = sorted({f["city"] or "全省" for f in facts})
+    indicators = sum(f["type"] == "indicator" for f in facts)
+    return (
+        f"{extraction.document.file_name:<44} {period or '-':<8} {extraction.document.encoding:<9} "
+        f"{indicators:>3} indicator {len(facts) - indicators:>3} pipeline facts  {'、'.join(cities)}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     extract = sub.add_parser("extract", help="print the facts of report files as JSON Lines")
     extract.add_argument("files", nargs="+", metavar="FILE")
     extract.add_argument("--period", type=period_arg, help="the month the reports cover up to (YYYY-MM)")
+    extract.add_argument("--summary", action="store_true", help="print one line per document instead of the facts")
     extract.set_defaults(func=cmd_extract)
     args = parser.parse_args(argv)
     return args.func(args)

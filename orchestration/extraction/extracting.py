@@ -174,10 +174,11 @@ class Extractor:
         state = State(Subject(p.city, p.heading_zone))
         if p.heading_zone and p.heading_zone.city:
             state.subject = Subject(p.heading_zone.city, p.heading_zone)
+        events = self.paragraph_events(text, p)
         cur = Cursor()
         for m in numbers:
             created = len(state.facts)
-            self.read_number(state, p, text, origin, spans, metric_hits, m, cur)
+            self.read_number(state, p, text, origin, spans, metric_hits, events, m, cur)
             trailing = TRAILING_ZONE.match(text, m.end())
             zone_match = self.ref.zone_re.fullmatch(trailing.group(1)) if trailing else None
             zone = self.ref.zone_from_match(zone_match, p.city) if zone_match else None
@@ -185,12 +186,14 @@ class Extractor:
                 fact.city, fact.zone = zone.city, zone
         return state.facts
 
-    def read_number(self, state, p, text, origin, spans, metric_hits, m, cur) -> None:
+    def read_number(self, state, p, text, origin, spans, metric_hits, events, m, cur) -> None:
         """Classify one number by the words before it; add or complete a fact."""
         start, end = m.start(), m.end()
         window = text[cur.previous_end:start]
         sentence = sentence_at(spans, origin[start])
-        subject_changed = self.update_state(state, p, window)
+        subject_changed = self.update_state(
+            state, p, [e for e in events if cur.previous_end <= e[0] < start]
+        )
         if SENTENCE_BREAK.search(window):
             cur.last_fact = None if sentence.start != cur.last_sentence_start else cur.last_fact
         cur.last_sentence_start = sentence.start
@@ -252,27 +255,35 @@ class Extractor:
         ):
             cur.last_fact = self.merge_or_add(state, p, sentence, value_span, state.metric, value, target, canonical_unit)
 
-    def update_state(self, state: State, p: Paragraph, window: str) -> bool:
-        """Apply the words between two numbers; True when the subject changed."""
-        changed = False
-        zones = {m.start(): m for m in self.ref.zone_re.finditer(window)}
-        events = []
-        for start, m in zones.items():
+    def paragraph_events(self, text: str, p: Paragraph) -> list[tuple[int, str, object]]:
+        """Subjects, indicators and campaign words of a paragraph, in text order. Found on the
+        whole paragraph so that look-arounds see past the numbers (签约233个项目)."""
+        found = []
+        for m in self.ref.zone_re.finditer(text):
             zone = self.ref.zone_from_match(m, p.city)
             if zone:
-                events.append((start, "zone", zone))
-        for m in self.marker_re.finditer(window):
-            events.append((m.start(), m.lastgroup, m))
-        for m in self.metric_re.finditer(window):
-            events.append((m.start(), "metric", self.metric_words[m.group(1)]))
-        # A zone name wins over a marker at the same place (山西转型综合改革示范区 is not 全省).
-        covered: list[tuple[int, int]] = []
-        for start, kind, payload in sorted(events, key=lambda e: (e[0], e[1] != "zone")):
+                found.append((m.start(), m.end(), "zone", zone))
+        for m in self.marker_re.finditer(text):
+            found.append((m.start(), m.end(), m.lastgroup, m))
+        for m in self.metric_re.finditer(text):
+            found.append((m.start(), m.start(), "metric", self.metric_words[m.group(1)]))
+        # A zone name, a rate or a campaign step hides the words inside it (山西转型综合改革示范区
+        # is not a scope word; 开工项目投产率 is not the stage 开工项目).
+        events, covered = [], []
+        for start, end, kind, payload in sorted(found, key=lambda e: (e[0], e[2] != "zone")):
             if any(a <= start < b for a, b in covered):
                 continue
+            if kind == "zone" or kind.startswith(("rate_", "step_", "stage_")):
+                covered.append((start, end))
+            events.append((start, kind, payload))
+        return events
+
+    def update_state(self, state: State, p: Paragraph, events) -> bool:
+        """Apply the words between two numbers; True when the subject changed."""
+        changed = False
+        for start, kind, payload in events:
             if kind == "zone":
                 state.subject = Subject(payload.city, payload)
-                covered.append((start, start + len(payload.text)))
                 changed = True
             elif kind == "metric":
                 state.campaign = False
@@ -296,17 +307,14 @@ class Extractor:
                 state.step = "projects"
             elif kind.startswith("rate_"):
                 state.rate_stage = kind[5:]
-                covered.append((start, payload.end()))
             elif kind.startswith("step_"):
                 state.campaign = True
                 state.stage = kind[5:]
                 state.step = "advanced"
-                covered.append((start, payload.end()))
             elif kind.startswith("stage_"):
                 state.campaign = True
                 state.stage = kind[6:]
                 state.step = "projects"
-                covered.append((start, payload.end()))
             elif kind == "industrial" and state.campaign:
                 state.step = "industrial"
         return changed

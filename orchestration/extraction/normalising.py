@@ -68,9 +68,15 @@ def normalise_line(line: str) -> str:
     line = ASCII_SEMICOLON.sub("；", line)
     line = ASCII_COLON.sub("：", line)
     line = DASH_MINUS.sub("-", line)
-    if not TABLE_CELL_GAP.search(line.strip()):
+    if not looks_tabular(line.strip()):
         line = INNER_SPACES.sub("", line)
     return line.strip()
+
+
+def looks_tabular(line: str) -> bool:
+    """Cells split by tabs or runs of spaces, or by single spaces on a line with no sentence marks
+    (a table row as PDF text layers give it); OCR's stray spaces inside prose are removed."""
+    return bool(TABLE_CELL_GAP.search(line)) or (line.count(" ") >= 2 and not re.search(r"[，。；！？]", line))
 
 
 def is_protected(line: str, city_heading: re.Pattern | None) -> bool:
@@ -119,7 +125,7 @@ def is_heading(line: str) -> bool:
 
 
 def is_table_row(line: str) -> bool:
-    return len(TABLE_CELL_GAP.split(line.strip())) >= 2
+    return looks_tabular(line.strip())
 
 
 def ends_open(line: str) -> bool:

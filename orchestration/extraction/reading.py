@@ -73,8 +73,23 @@ def read_bytes(data: bytes, path: str | Path) -> Document:
     )
 
 
+def is_common_chinese(ch: str) -> bool:
+    """One of the 3,755 commonly used hanzi (GB2312 level 1) or Chinese punctuation."""
+    if "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef":
+        return True
+    try:
+        encoded = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(encoded) == 2 and 0xB0 <= encoded[0] <= 0xD7
+
+
 def cjk_share(text: str) -> float:
-    return len(CJK.findall(text)) / max(len(text), 1)
+    """Share of commonly used Chinese characters. Bytes decoded with the wrong codec come out as
+    rare hanzi, kana and symbols (UTF-8 "朔州" read as GB18030 is "鏈斿窞"), so this tells the
+    right reading from the wrong one even when both decode."""
+    chinese = [ch for ch in text if not ch.isascii() and not ch.isspace()]
+    return sum(map(is_common_chinese, chinese)) / max(len(chinese), 1)
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
@@ -92,7 +107,9 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
             continue
     if not candidates:
         raise ReadError(path, "text decodes neither as UTF-8 nor as GB18030")
-    text, encoding = max(candidates, key=lambda c: cjk_share(c[0]))  # ties keep UTF-8 (first)
+    # Where both decode, the reading with the larger share of (common) CJK characters wins;
+    # a tie keeps UTF-8.
+    text, encoding = max(candidates, key=lambda c: cjk_share(c[0])) if len(candidates) > 1 else candidates[0]
     return check_text(text, path), encoding
 
 

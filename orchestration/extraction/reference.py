@@ -134,7 +134,7 @@ class Reference:
         self.zone_re = re.compile(
             rf"(?P<known>{alternation(self.zone_by_alias)})"
             rf"|(?P<county>{county_names})(?:县|市|区)?(?:{suffixes})"
-            rf"|(?:(?<=[，。；：、(（\s])|^)(?P<stem>[\u4e00-\u9fff]{{2,4}}?)(?P<suffix>{alternation(s for s in ZONE_SUFFIXES if s != '开发区')})"
+            rf"|(?:(?<=[，。；：、(（\s])|^)(?P<stem>[\u4e00-\u9fff]{{2,8}}?)(?P<suffix>{alternation(s for s in ZONE_SUFFIXES if s != '开发区')})"
         )
         # A place named in the text: votes for the city a section belongs to.
         self.place_re = re.compile(

@@ -1,0 +1,60 @@
+"""Normalising OCR'd bulletins: the layout rules of the genre, each on a small page."""
+from orchestration.extraction.normalising import normalise
+from orchestration.extraction.reference import load_reference
+
+HEADING = load_reference().city_heading_re
+
+
+def norm(text: str) -> list[str]:
+    return normalise(text, HEADING).split("\n")
+
+
+def test_full_width_digits_and_punctuation():
+    assert norm("工业投资完成１２．５亿元（增速－３．２％）,同比增长;完成1,234.5万元")[0] == (
+        "工业投资完成12.5亿元(增速-3.2%)，同比增长；完成1234.5万元"
+    )
+
+
+def test_running_title_and_captions_dropped_headings_kept():
+    page = "\n".join([
+        "全省开发区", "“开发区高质量发展”专刊", "晋中市开发区", "一、主要指标完成情况", "规上工业增加值完成10亿元。",
+        "▲介休经开区项目集中开工现场", "", "全省开发区", "“开发区高质量发展”专刊", "吕梁市开发区",
+        "工业投资完成5亿元。", "- 2 -",
+    ])
+    assert norm(page) == ["晋中市开发区", "一、主要指标完成情况", "规上工业增加值完成10亿元。", "吕梁市开发区", "工业投资完成5亿元。"]
+
+
+def test_sentence_split_by_page_break_and_running_title_is_joined_heading_moves_below():
+    page = "\n".join([
+        "全省开发区", "“开发区高质量发展”专刊", "晋中市开发区",
+        "1-6月，全市开发区规上工业增加值完成35.17亿元，工业投资完成21.6", "",
+        "全省开发区", "“开发区高质量发展”专刊", "吕梁市开发区",
+        "亿元，同比增长12.3%。", "全市开发区备案项目数量42个。",
+    ])
+    assert norm(page) == [
+        "晋中市开发区",
+        "1-6月，全市开发区规上工业增加值完成35.17亿元，工业投资完成21.6亿元，同比增长12.3%。",
+        "吕梁市开发区",
+        "全市开发区备案项目数量42个。",
+    ]
+
+
+def test_repeated_paragraph_kept_once():
+    para = "二是强化要素保障，推动项目落地，全年新增建设用地1200亩，保障重点项目用地需求。"
+    assert norm("\n".join([para, "", "三是优化服务。", "", para])) == [para, "三是优化服务。"]
+
+
+def test_fragment_repeated_inside_a_longer_paragraph_is_dropped():
+    long = "一是抓招商。二是强化要素保障，推动项目落地，保障重点项目用地需求。三是优化营商环境。"
+    fragment = "二是强化要素保障，推动项目落地，保障重点项目用地需求。"
+    assert norm(long + "\n\n" + fragment) == [long]
+
+
+def test_headings_and_tables_are_not_joined():
+    text = "\n".join(["(一)项目建设", "开发区名称\t规上工业增加值(亿元)\t增速(%)", "介休经开区\t28.9\t5.2", "平遥经开区\t12.1\t-3.4"])
+    assert norm(text) == text.split("\n")
+
+
+def test_source_lines_are_kept_even_when_repeated():
+    text = "\n".join(["工作稳步推进。", "(供稿：晋中市商务局)", "其他工作。", "(供稿：晋中市商务局)"])
+    assert norm(text).count("(供稿：晋中市商务局)") == 2
