@@ -63,6 +63,27 @@ def summary_line(extraction, period: str | None) -> str:
     )
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from orchestration import runner, settings
+
+    if args.samples:
+        copied = runner.copy_samples(Path(args.samples), settings.landing_dir())
+        print(f"{copied} sample reports in {settings.landing_dir()}")
+    months = [args.month] if args.month else runner.landed_months()
+    if not months:
+        print(f"error: no reports in {settings.landing_dir()}/YYYY-MM/", file=sys.stderr)
+        return 2
+    if args.all and len(months) > 1:
+        # One run over the whole range (a single-run backfill); months without files are empty.
+        from orchestration.definitions import monthly
+
+        keys = monthly.get_partition_keys()
+        months = keys[keys.index(months[0]): keys.index(months[-1]) + 1]
+    summary = runner.run_months(months)
+    print(runner.format_summary(summary))
+    return 0 if summary.success else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="devzone", description="Development-zone reports to facts.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -71,6 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("--period", type=period_arg, help="the month the reports cover up to (YYYY-MM)")
     extract.add_argument("--summary", action="store_true", help="print one line per document instead of the facts")
     extract.set_defaults(func=cmd_extract)
+    run = sub.add_parser("run", help="run the monthly pipeline in process and print a summary")
+    which = run.add_mutually_exclusive_group(required=True)
+    which.add_argument("--month", type=period_arg, help="one month (YYYY-MM)")
+    which.add_argument("--all", action="store_true", help="every month that has landing files, in one run")
+    run.add_argument("--samples", metavar="DIR", help="first copy sample reports (DIR/YYYY-MM/*) into the landing area")
+    run.set_defaults(func=cmd_run)
     args = parser.parse_args(argv)
     return args.func(args)
 

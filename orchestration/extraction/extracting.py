@@ -35,13 +35,17 @@ NUMBER = re.compile(
 
 # -- words of the genre --------------------------------------------------------------------
 GROWTH_BEFORE = re.compile(
-    r"(?:(?:同比|比上年|比去年|较上年|较去年)(?:同期)?)?"
-    r"(?P<word>增速|增幅|增长率|增长|增|提高|上升|下降|降幅|减少|下滑|回落|降|减)?(?:为|了|达|达到)?$"
+    r"(?:(?P<yoy>(?:同比|比上年|比去年|较上年|较去年)(?:同期)?)(?P<word>增速|增幅|增长率|增长|增|提高|上升|下降|降幅|减少|下滑|回落|降|减)?"
+    r"|(?P<word_only>增速|增幅|增长率|增长|增|提高|上升|下降|降幅|减少|下滑|回落|降|减))"
+    r"(?:为|了|达|达到|不低于|不少于|不高于|超过|保持在|保持|在)?$"
 )
+NOT_A_SUBJECT_BEFORE = re.compile(r"(?:在|于|高于|低于|快于|慢于|超过|超出|领先|落后|较|比|占|居|位列|排名)$")
 NEGATIVE_GROWTH = {"下降", "降幅", "减少", "下滑", "回落", "降", "减"}
 GROWTH_ANYWHERE = re.compile(r"同比|增速|增幅|增长|下降|降幅|减少")
 DELTA_BEFORE = re.compile(r"(?:增加|减少|增长|下降|增收|减收|多|少)了?$")
 PRIOR_YEAR = re.compile(r"(?:去年|上年)(?:同期)?(?:为|是|完成|实现|达到)?$|同期为$")
+# "总投资35亿元的XX项目": the number describes a named thing; it is not a stated figure.
+ATTRIBUTIVE = re.compile(r"的(?!目标|任务)")
 SHARE_BEFORE = re.compile(r"(?:占|比重|占比|比例)[^，；。]{0,12}$")
 TARGET = re.compile(r"力争|目标任务|目标值|目标为|目标是|预期目标|年度目标|全年目标|任务目标|确保")
 VERB_ONLY = re.compile(r"^(?:共|累计|分别|已|全年|上半年)?(?:完成|实现|达到|达|为|是|计|有|共)?(?:了)?$")
@@ -61,7 +65,7 @@ RATES = {
 STEPS = {  # projects of a stage that moved on to the next step
     "signed": "签约已开工项目|签约已开工|已开工项目|已开工",
     "started": "开工已投产项目|开工已投产|已投产项目|已投产",
-    "in_production": "达产产业项目|投产已达产|达产项目|已达产|达产",
+    "in_production": "达产产业项目|投产已达产|达产项目|已达产(?!后)|达产(?!后)",
 }
 STAGES = {
     "signed": "签约一批|签约项目|集中签约|新签约项目|新签约|签约(?=\\s*(?:项目)?\\s*-?\\d)",
@@ -123,6 +127,7 @@ class State:
     stage: str | None = None
     step: str = "projects"  # projects | industrial | advanced
     rate_stage: str | None = None
+    stages_since_money: set[str] = field(default_factory=set)  # 签约…、开工…、投产…，总投资X: all stages
     facts: list[Fact] = field(default_factory=list)
 
 
@@ -180,8 +185,7 @@ class Extractor:
             created = len(state.facts)
             self.read_number(state, p, text, origin, spans, metric_hits, events, m, cur)
             trailing = TRAILING_ZONE.match(text, m.end())
-            zone_match = self.ref.zone_re.fullmatch(trailing.group(1)) if trailing else None
-            zone = self.ref.zone_from_match(zone_match, p.city) if zone_match else None
+            zone = self.ref.zone_named(trailing.group(1), p.city) if trailing else None
             for fact in state.facts[created:] if zone else ():
                 fact.city, fact.zone = zone.city, zone
         return state.facts
@@ -214,8 +218,9 @@ class Extractor:
 
         if canonical_unit == "%":
             growth = GROWTH_BEFORE.search(clause_left)
-            if growth and growth.group(0) and not re.search(r"率$", clause_left):
-                yoy = -abs(value) if growth.group("word") in NEGATIVE_GROWTH else value
+            if growth:
+                word = growth.group("word") or growth.group("word_only")
+                yoy = -abs(value) if word in NEGATIVE_GROWTH else value
                 other_metric = self.metric_between(metric_hits, previous_start(window, start), start)
                 if (
                     cur.last_fact is not None and cur.last_fact.type == "indicator" and cur.last_fact.yoy_pct is None
@@ -237,7 +242,7 @@ class Extractor:
                 state.metric = keyword
             return
 
-        if PRIOR_YEAR.search(clause_left) or DELTA_BEFORE.search(clause_left):
+        if PRIOR_YEAR.search(clause_left) or DELTA_BEFORE.search(clause_left) or ATTRIBUTIVE.match(text, end):
             return
         if keyword:
             state.metric = keyword
@@ -259,11 +264,14 @@ class Extractor:
         """Subjects, indicators and campaign words of a paragraph, in text order. Found on the
         whole paragraph so that look-arounds see past the numbers (签约233个项目)."""
         found = []
-        for m in self.ref.zone_re.finditer(text):
-            zone = self.ref.zone_from_match(m, p.city)
-            if zone:
-                found.append((m.start(), m.end(), "zone", zone))
+        for start, end, zone in self.ref.find_zones(text, p.city):
+            # A zone where something happens (活动在孝义经开区举行) or one compared with (高于全省
+            # 开发区平均水平) is not the subject of the figures that follow.
+            if not NOT_A_SUBJECT_BEFORE.search(text, max(0, start - 3), start):
+                found.append((start, end, "zone", zone))
         for m in self.marker_re.finditer(text):
+            if m.lastgroup in ("province", "citywide", "city") and NOT_A_SUBJECT_BEFORE.search(text, max(0, m.start() - 3), m.start()):
+                continue
             found.append((m.start(), m.end(), m.lastgroup, m))
         for m in self.metric_re.finditer(text):
             found.append((m.start(), m.start(), "metric", self.metric_words[m.group(1)]))
@@ -310,10 +318,12 @@ class Extractor:
             elif kind.startswith("step_"):
                 state.campaign = True
                 state.stage = kind[5:]
+                state.stages_since_money.add(state.stage)
                 state.step = "advanced"
             elif kind.startswith("stage_"):
                 state.campaign = True
                 state.stage = kind[6:]
+                state.stages_since_money.add(state.stage)
                 state.step = "projects"
             elif kind == "industrial" and state.campaign:
                 state.step = "industrial"
@@ -325,6 +335,9 @@ class Extractor:
         if kind == "count":
             measure = {"projects": "projects", "industrial": "industrial_projects", "advanced": "advanced_projects"}[state.step]
         elif kind == "money":
+            if len(state.stages_since_money) > 1:
+                stage = "all"
+            state.stages_since_money = set()
             left = clause_left.rstrip()
             if MONEY_OUTPUT.search(left):
                 measure = "expected_annual_output"
@@ -342,7 +355,7 @@ class Extractor:
         before = text[: start]
         # Target words earlier in the sentence, or later in the same clause (…15%的目标任务).
         head = before[max(0, clean_index(origin, sentence_start)):]
-        clause_end = CLAUSE_BREAK.search(text, end)
+        clause_end = re.compile(r"[，,；;。！？]").search(text, end)
         tail = text[end: clause_end.start() if clause_end else len(text)]
         return bool(TARGET.search(head) or TARGET.search(tail))
 
@@ -372,7 +385,8 @@ class Extractor:
 
     def strip_subject_and_time(self, clause: str) -> str:
         clause = TIME_WORDS.sub("", clause)
-        clause = self.ref.zone_re.sub("", clause)
+        for start, end, _ in reversed(self.ref.find_zones(clause, None)):
+            clause = clause[:start] + clause[end:]
         clause = re.sub(CITYWIDE + "|" + PROVINCE + "|其中|[，,；;：:、()（）\\s]", "", clause)
         return clause
 
@@ -431,8 +445,7 @@ class Extractor:
         if len(cells) < 2 or not all(re.fullmatch(r"-?\d+(?:\.\d+)?%?|[-—/]+|", c) for c in cells[1:]):
             return None
         name = cells[0]
-        zone_match = self.ref.zone_re.match(name)
-        zone = self.ref.zone_from_match(zone_match, p.city) if zone_match else None
+        zone = self.ref.zone_named(name, p.city)
         if zone:
             subject = Subject(zone.city, zone)
         elif re.search(r"全市|合计|总计|小计|全部", name):

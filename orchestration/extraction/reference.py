@@ -21,7 +21,7 @@ ZONE_SUFFIXES = (
 # Words that make "<word>开发区" a generic phrase, not a zone's name.
 GENERIC_ZONE_STEMS = re.compile(
     r"(全市|全省|各|该|本|我市|我省|全|省级|国家级|市级|县级|工业类|重点|先进|落后|优秀|相关|部分|其他|其它|所有|这些|"
-    r"沿海|省内|省外|域内|区内|园区|两个|多个|个|的|和|与|及|等|在|对|为|了|是)"
+    r"沿海|省内|省外|域内|区内|园区|两个|多个|个|的|和|与|及|等|在|对|为|了|是|其中|季度|年|月|日|期)"
 )
 QUOTES = "“”\"'‘’「」『』"
 
@@ -129,12 +129,15 @@ class Reference:
         county_names = alternation(self.county_by_name)
         suffixes = alternation(ZONE_SUFFIXES)
         self.city_names_re = city_names
-        # Zones: known names first; then a county's name with a zone suffix (高平经开区); then an
-        # unknown "<name><suffix>" standing at the start of a clause.
-        self.zone_re = re.compile(
-            rf"(?P<known>{alternation(self.zone_by_alias)})"
-            rf"|(?P<county>{county_names})(?:县|市|区)?(?:{suffixes})"
-            rf"|(?:(?<=[，。；：、(（\s])|^)(?P<stem>[\u4e00-\u9fff]{{2,8}}?)(?P<suffix>{alternation(s for s in ZONE_SUFFIXES if s != '开发区')})"
+        # Zones: known names, or a county's name with a zone suffix (高平经开区); failing both, an
+        # unknown "<name><suffix>" standing at the start of a clause (found in a second pass, so
+        # that it never swallows a known name).
+        self.known_zone_re = re.compile(
+            rf"(?P<known>{alternation(self.zone_by_alias)})|(?P<county>{county_names})(?:县|市|区)?(?:{suffixes})"
+        )
+        self.unknown_zone_re = re.compile(
+            rf"(?:(?<=[，。；：、(（\s])|^)(?P<stem>[\u4e00-\u9fff]{{2,8}}?)"
+            rf"(?P<suffix>{alternation(s for s in ZONE_SUFFIXES if s != '开发区')})"
         )
         # A place named in the text: votes for the city a section belongs to.
         self.place_re = re.compile(
@@ -160,18 +163,30 @@ class Reference:
             return self.city_by_code[self.county_by_name[text].city_code].name
         return None
 
-    def zone_from_match(self, m: re.Match, section_city: str | None) -> ZoneRef | None:
-        text = m.group(0)
-        if m.group("known"):
-            z = self.zone_by_alias[text]
-            return ZoneRef(text, z.code, self.city_by_code[z.city_code].name, True)
-        if m.group("county"):
-            county = self.county_by_name[m.group("county")]
-            return ZoneRef(text, None, self.city_by_code[county.city_code].name, True)
-        stem = m.group("stem")
-        if GENERIC_ZONE_STEMS.search(stem) or stem in self.city_by_name:
-            return None
-        return ZoneRef(text, None, section_city, False)
+    def find_zones(self, text: str, section_city: str | None) -> list[tuple[int, int, ZoneRef]]:
+        """Zones named in `text`, as (start, end, zone), in text order."""
+        found = []
+        for m in self.known_zone_re.finditer(text):
+            name = m.group(0)
+            if m.group("known"):
+                z = self.zone_by_alias[name]
+                found.append((m.start(), m.end(), ZoneRef(name, z.code, self.city_by_code[z.city_code].name, True)))
+            else:
+                county = self.county_by_name[m.group("county")]
+                found.append((m.start(), m.end(), ZoneRef(name, None, self.city_by_code[county.city_code].name, True)))
+        for m in self.unknown_zone_re.finditer(text):
+            stem = m.group("stem")
+            if GENERIC_ZONE_STEMS.search(stem) or stem in self.city_by_name:
+                continue
+            if any(s < m.end() and m.start() < e for s, e, _ in found):
+                continue
+            found.append((m.start(), m.end(), ZoneRef(m.group(0), None, section_city, False)))
+        return sorted(found, key=lambda f: f[0])
+
+    def zone_named(self, text: str, section_city: str | None) -> ZoneRef | None:
+        """The zone when `text` is exactly one zone's name (a table cell, a bracket)."""
+        zones = self.find_zones(text, section_city)
+        return zones[0][2] if len(zones) == 1 and zones[0][:2] == (0, len(text)) else None
 
     def indicator_unit(self, code: str) -> str:
         return self.indicator_by_code[code].unit

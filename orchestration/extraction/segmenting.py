@@ -116,5 +116,5 @@ def top_vote(votes: Counter) -> str | None:
 
 
 def single_zone(line: str, ref: Reference, city: str | None) -> ZoneRef | None:
-    zones = [z for m in ref.zone_re.finditer(line) if (z := ref.zone_from_match(m, city))]
-    return zones[0] if len(zones) == 1 else None
+    zones = ref.find_zones(line, city)
+    return zones[0][2] if len(zones) == 1 else None

@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic report generator they run on."""

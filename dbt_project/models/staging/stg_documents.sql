@@ -1,0 +1,18 @@
+with source as (
+    select * from {{ source('raw', 'documents') }}
+)
+
+select
+    period,
+    {{ period_year('period') }} as year,
+    {{ period_month('period') }} as month,
+    doc_id as document_id,
+    file_name,
+    size_bytes,
+    encoding,
+    report_city,
+    filed_at,
+    status as document_status,
+    raw_text,
+    normalised_text
+from source

@@ -1,0 +1,26 @@
+with source as (
+    select * from {{ source('raw', 'pipeline_facts') }}
+)
+
+select
+    doc_id || ':' || cast(fact_seq as varchar) as fact_id,
+    period,
+    {{ period_year('period') }} as year,
+    {{ period_month('period') }} as month,
+    doc_id as document_id,
+    fact_seq,
+    file_name,
+    city as city_name,
+    zone as zone_name,
+    zone_code,
+    zone_resolved as is_zone_resolved,
+    scope,
+    stage,
+    measure,
+    cast(value as double) as value,
+    evidence,
+    evidence_start,
+    evidence_end,
+    value_start,
+    value_end
+from source

@@ -1,0 +1,219 @@
+"""The Dagster code location: landing files → raw tables → dbt models → serving file → app.
+
+Every asset is partitioned by month; a backfill of many months runs as one run. Assets that write
+DuckDB share the pool `duckdb_writer` (limit 1 in the instance's dagster.yaml).
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Iterator
+
+import dagster as dg
+import duckdb
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration import publishing, settings, warehouse
+from orchestration.dbt_project import devzone_dbt, ensure_manifest
+
+ensure_manifest()
+
+WRITER_POOL = "duckdb_writer"
+monthly = dg.MonthlyPartitionsDefinition(start_date=settings.FIRST_MONTH, fmt="%Y-%m", timezone="Asia/Shanghai")
+
+landing_reports = dg.AssetSpec(
+    "landing_reports",
+    description="Report files as the cities filed them, under <home>/landing/YYYY-MM/.",
+    partitions_def=monthly,
+    group_name="landing",
+    kinds={"file"},
+)
+managers_app = dg.AssetSpec(
+    "managers_app",
+    deps=["serving_snapshot"],
+    description="The managers' Streamlit app (app/streamlit_app.py); reads only the serving file.",
+    group_name="serving",
+    kinds={"streamlit"},
+)
+
+
+@contextlib.contextmanager
+def open_warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
+    """The working warehouse; a lock held by another process is transient and retried."""
+    try:
+        con = warehouse.connect(settings.warehouse_path())
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise dg.RetryRequested(max_retries=5, seconds_to_wait=3) from exc
+        raise
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def month_dir(month: str):
+    return settings.landing_dir() / month
+
+
+@dg.asset(
+    partitions_def=monthly,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    deps=[landing_reports],
+    pool=WRITER_POOL,
+    group_name="raw",
+    kinds={"python", "duckdb"},
+    description="Every landing file of the month read into raw.documents (current versions), "
+    "raw.document_history (all versions) and raw.quarantine (unreadable files, with the reason).",
+)
+def raw_reports(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    months = context.partition_keys
+    totals = {"documents": 0, "duplicates": 0, "superseded": 0, "quarantined": 0}
+    quarantined = []
+    with open_warehouse() as con:
+        for month in months:
+            result = warehouse.load_documents(con, month, month_dir(month))
+            totals["documents"] += len(result.current)
+            totals["duplicates"] += len(result.duplicates)
+            totals["superseded"] += len(result.superseded)
+            totals["quarantined"] += len(result.quarantined)
+            quarantined += [f"{month}/{name}: {reason}" for name, reason in result.quarantined]
+            for name, reason in result.quarantined:
+                context.log.error(f"quarantined {month}/{name}: {reason}")
+    return dg.MaterializeResult(metadata={
+        **totals,
+        "months": ", ".join(months) if len(months) <= 12 else f"{months[0]} … {months[-1]} ({len(months)})",
+        "quarantine": dg.MetadataValue.md("\n".join(f"- {q}" for q in quarantined) or "none"),
+    })
+
+
+@dg.asset(
+    partitions_def=monthly,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    deps=[raw_reports],
+    pool=WRITER_POOL,
+    group_name="raw",
+    kinds={"python", "duckdb"},
+    description="Indicator and campaign facts extracted from the month's current documents, with "
+    "provenance (document id, evidence sentence and spans): raw.indicator_facts, raw.pipeline_facts.",
+)
+def extracted_facts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    per_document: dict[str, int] = {}
+    with open_warehouse() as con:
+        for month in context.partition_keys:
+            for name, count in warehouse.load_facts(con, month).items():
+                per_document[f"{month}/{name}"] = count
+    empty = sorted(name for name, count in per_document.items() if count == 0)
+    return dg.MaterializeResult(metadata={
+        "facts": sum(per_document.values()),
+        "documents": len(per_document),
+        "documents_without_facts": dg.MetadataValue.md("\n".join(f"- {n}" for n in empty) or "none"),
+    })
+
+
+class DevzoneTranslator(DagsterDbtTranslator):
+    def get_group_name(self, dbt_resource_props) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        folder = dbt_resource_props.get("fqn", ["", ""])[1:2]
+        return {"staging": "staging", "intermediate": "intermediate", "marts": "marts", "reports": "reports"}.get(
+            folder[0] if folder else "", "marts"
+        )
+
+
+def dbt_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
+    keys = context.partition_keys
+    return {"period_start": keys[0], "period_end": keys[-1]}
+
+
+@dbt_assets(
+    manifest=devzone_dbt.manifest_path,
+    project=devzone_dbt,
+    partitions_def=monthly,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    dagster_dbt_translator=DevzoneTranslator(),
+    pool=WRITER_POOL,
+)
+def devzone_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars(context))], context=context).stream()
+
+
+MART_KEYS = [
+    dg.AssetKey(spec.key.path)
+    for spec in devzone_dbt_models.specs
+    if spec.key.path[-1].startswith(publishing.SERVED_PREFIXES)
+]
+
+
+@dg.asset(
+    partitions_def=monthly,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    deps=MART_KEYS,
+    pool=WRITER_POOL,
+    group_name="serving",
+    kinds={"duckdb"},
+    description="The marts copied into <home>/serving.duckdb (built aside, renamed into place) once "
+    "the month's checks have passed. The app reads nothing else.",
+)
+def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    counts = publishing.publish(
+        settings.warehouse_path(), settings.serving_path(), list(context.partition_keys), context.run_id
+    )
+    return dg.MaterializeResult(metadata={
+        "path": str(settings.serving_path()),
+        "tables": len(counts),
+        "rows": dg.MetadataValue.json(counts),
+    })
+
+
+monthly_pipeline = dg.define_asset_job(
+    "monthly_pipeline",
+    selection=dg.AssetSelection.assets(raw_reports, extracted_facts, serving_snapshot)
+    | dg.AssetSelection.assets(devzone_dbt_models),
+    partitions_def=monthly,
+    description="Read a month's reports, extract facts, build the marts, check them and publish.",
+)
+
+monthly_schedule = dg.build_schedule_from_partitioned_job(
+    monthly_pipeline,
+    name="monthly_pipeline_schedule",
+    day_of_month=3,
+    hour_of_day=6,
+    description="Early each month (the 3rd, 06:00 Beijing time), for the month just ended.",
+)
+
+
+def landing_fingerprint(month: str) -> str:
+    """Changes when a file of the month's landing folder is added, removed or rewritten."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in month_dir(month).iterdir() if p.is_file()):
+        stat = path.stat()
+        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+@dg.sensor(job=monthly_pipeline, minimum_interval_seconds=60, description="Runs a month whose landing folder changed.")
+def landing_sensor(context: dg.SensorEvaluationContext):
+    seen = json.loads(context.cursor) if context.cursor else {}
+    landing = settings.landing_dir()
+    valid = set(monthly.get_partition_keys())
+    months = sorted(p.name for p in landing.iterdir() if p.is_dir()) if landing.is_dir() else []
+    for month in months:
+        if month not in valid:
+            context.log.warning(f"landing/{month} is not a month the pipeline can run (expected YYYY-MM from {settings.FIRST_MONTH} to last month)")
+            continue
+        fingerprint = landing_fingerprint(month)
+        if seen.get(month) != fingerprint:
+            seen[month] = fingerprint
+            yield dg.RunRequest(partition_key=month, run_key=f"{month}:{fingerprint[:16]}")
+    context.update_cursor(json.dumps(seen, sort_keys=True))
+
+
+defs = dg.Definitions(
+    assets=[landing_reports, raw_reports, extracted_facts, devzone_dbt_models, serving_snapshot, managers_app],
+    jobs=[monthly_pipeline],
+    schedules=[monthly_schedule],
+    sensors=[landing_sensor],
+    resources={"dbt": DbtCliResource(project_dir=devzone_dbt)},
+)

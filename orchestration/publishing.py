@@ -1,0 +1,53 @@
+"""Publish the marts as the serving file that the app reads.
+
+The app must never open the working warehouse (DuckDB allows one writer, and a reader blocks it).
+The marts are copied into a new file beside the serving file, checkpointed and closed, then
+renamed over it: readers see the old file or the new one, never a half-built one, and a run
+killed before the rename leaves the previous file as it was.
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+SERVED_PREFIXES = ("fct_", "dim_", "rpt_")
+
+
+def served_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_catalog = ? and table_schema = 'main' "
+        "order by table_name",
+        [catalog],
+    ).fetchall()
+    return [name for (name,) in rows if name.startswith(SERVED_PREFIXES)]
+
+
+def publish(warehouse: Path, serving: Path, months: list[str], run_id: str) -> dict:
+    """Copy the marts of `warehouse` into `serving` atomically; returns what was published."""
+    serving.parent.mkdir(parents=True, exist_ok=True)
+    building = serving.with_name(f".{serving.stem}.{os.getpid()}.building.duckdb")
+    for leftover in (building, building.with_name(building.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    con = duckdb.connect(str(building))
+    try:
+        con.execute(f"attach '{warehouse}' as warehouse (read_only)")
+        tables = served_tables(con, "warehouse")
+        if not tables:
+            raise RuntimeError(f"no marts to publish in {warehouse}")
+        counts = {}
+        for table in tables:
+            con.execute(f'create table main."{table}" as select * from warehouse.main."{table}"')
+            counts[table] = con.execute(f'select count(*) from main."{table}"').fetchone()[0]
+        con.execute("detach warehouse")
+        con.execute(
+            "create table serving_meta as select ?::timestamp as published_at, ? as run_id, ?::varchar[] as months",
+            [datetime.now(timezone.utc).replace(tzinfo=None), run_id, months],
+        )
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    os.replace(building, serving)
+    return counts

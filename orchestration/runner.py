@@ -1,0 +1,145 @@
+"""`devzone run`: the monthly pipeline, in process, against the persistent Dagster instance.
+
+Runs show up in `dagster dev` afterwards because both use the instance under <home>/dagster.
+Several months run as one run (a single-run backfill over the month range).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orchestration import settings
+
+INSTANCE_YAML = """\
+# devzone's Dagster instance. DuckDB allows one writer: assets that write it share one pool.
+concurrency:
+  pools:
+    default_limit: 1
+telemetry:
+  enabled: false
+"""
+
+
+def instance():
+    from dagster import DagsterInstance
+
+    home = settings.dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(INSTANCE_YAML, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return DagsterInstance.get()
+
+
+def landed_months() -> list[str]:
+    landing = settings.landing_dir()
+    return sorted(p.name for p in landing.iterdir() if p.is_dir() and any(p.iterdir())) if landing.is_dir() else []
+
+
+@dataclass
+class RunSummary:
+    success: bool
+    run_id: str
+    months: list[str]
+    documents: dict[str, int] = field(default_factory=dict)
+    superseded: list[str] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)
+    facts_per_city: dict[str, int] = field(default_factory=dict)
+    checks_passed: int = 0
+    checks_failed: list[str] = field(default_factory=list)
+    published: bool = False
+    errors: list[str] = field(default_factory=list)
+
+
+def run_months(months: list[str]) -> RunSummary:
+    from dagster import DagsterEventType
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("monthly_pipeline")
+    if len(months) == 1:
+        kwargs = {"partition_key": months[0]}
+    else:
+        kwargs = {"tags": {ASSET_PARTITION_RANGE_START_TAG: months[0], ASSET_PARTITION_RANGE_END_TAG: months[-1]}}
+    result = job.execute_in_process(instance=instance(), raise_on_error=False, **kwargs)
+    summary = RunSummary(result.success, result.run_id, months)
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed:
+            summary.checks_passed += 1
+        else:
+            summary.checks_failed.append(f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}")
+    summary.published = any(
+        e.event_type == DagsterEventType.ASSET_MATERIALIZATION and e.asset_key.path == ["serving_snapshot"]
+        for e in result.all_events
+    )
+    summary.errors = [e.message for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE]
+    fill_from_warehouse(summary)
+    return summary
+
+
+def fill_from_warehouse(summary: RunSummary) -> None:
+    import duckdb
+
+    path = settings.warehouse_path()
+    if not path.exists():
+        return
+    lo, hi = summary.months[0], summary.months[-1]
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        summary.documents = dict(con.execute(
+            "select period, count(*) from raw.documents where period between ? and ? group by 1 order by 1", [lo, hi]
+        ).fetchall())
+        summary.superseded = [f"{p}/{n}" for p, n in con.execute(
+            "select period, file_name from raw.document_history where status <> 'current' and period between ? and ? order by 1, 2",
+            [lo, hi],
+        ).fetchall()]
+        summary.quarantined = [f"{p}/{n}: {r}" for p, n, r in con.execute(
+            "select period, file_name, reason from raw.quarantine where period between ? and ? order by 1, 2", [lo, hi]
+        ).fetchall()]
+        summary.facts_per_city = dict(con.execute(
+            "select coalesce(city, '全省'), count(*) from ("
+            " select city from raw.indicator_facts where period between ? and ?"
+            " union all select city from raw.pipeline_facts where period between ? and ?) group by 1 order by 2 desc, 1",
+            [lo, hi, lo, hi],
+        ).fetchall())
+    finally:
+        con.close()
+
+
+def format_summary(summary: RunSummary) -> str:
+    lines = [
+        f"run {summary.run_id}: {'succeeded' if summary.success else 'FAILED'}",
+        f"months: {summary.months[0]}" + (f" … {summary.months[-1]} ({len(summary.months)})" if len(summary.months) > 1 else ""),
+        f"documents read: {sum(summary.documents.values())}"
+        + (f" ({', '.join(f'{m}: {n}' for m, n in summary.documents.items())})" if summary.documents else ""),
+        f"superseded: {len(summary.superseded)}" + "".join(f"\n  {s}" for s in summary.superseded),
+        f"quarantined: {len(summary.quarantined)}" + "".join(f"\n  {q}" for q in summary.quarantined),
+        "facts per city: " + ", ".join(f"{c} {n}" for c, n in summary.facts_per_city.items()),
+        f"checks: {summary.checks_passed} passed, {len(summary.checks_failed)} failed"
+        + "".join(f"\n  failed: {c}" for c in summary.checks_failed),
+    ]
+    lines += [f"error: {e}" for e in summary.errors]
+    if summary.published:
+        lines.append(f"published: {settings.serving_path()}")
+    else:
+        serving = settings.serving_path()
+        lines.append(f"not published; serving file {'unchanged: ' + str(serving) if serving.exists() else 'not yet built'}")
+    return "\n".join(lines)
+
+
+def copy_samples(samples: Path, landing: Path) -> int:
+    """Copy bundled sample reports (samples/reports/YYYY-MM/*) into the landing area."""
+    import shutil
+
+    copied = 0
+    for report in sorted(samples.glob("*/*")):
+        if report.is_file():
+            target = landing / report.parent.name / report.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists() or target.read_bytes() != report.read_bytes():
+                shutil.copy2(report, target)
+            copied += 1
+    return copied

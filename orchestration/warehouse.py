@@ -1,0 +1,248 @@
+"""The raw layer of the working DuckDB warehouse: landing files in, documents and facts out.
+
+Each month is written in one transaction that first deletes what the month had, so re-running a
+month replaces it and a killed run leaves the previous state. Dagster's `raw_reports` and
+`extracted_facts` assets are thin wrappers over `load_documents` and `load_facts`.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from orchestration.extraction import Document, ReadError, extract_document, read_document
+from orchestration.extraction.normalising import normalise
+from orchestration.extraction.reference import Reference, load_reference
+from orchestration.extraction.segmenting import segment
+
+RAW_DDL = """
+create schema if not exists raw;
+create table if not exists raw.documents (
+    period varchar not null,          -- YYYY-MM: the last month the report covers
+    doc_id varchar not null,          -- SHA-256 of the file's bytes
+    file_name varchar not null,
+    size_bytes bigint not null,
+    encoding varchar not null,        -- utf-8, utf-8-sig, gb18030, docx, pdf
+    report_city varchar,              -- the one city the report is about; null for a multi-city bulletin
+    raw_text varchar not null,
+    normalised_text varchar not null,
+    filed_at timestamp not null,      -- the landing file's modification time
+    status varchar not null,          -- current
+    primary key (period, doc_id)
+);
+create table if not exists raw.document_history (
+    period varchar not null,
+    doc_id varchar not null,
+    file_name varchar not null,
+    report_city varchar,
+    filed_at timestamp not null,
+    status varchar not null,          -- current | superseded | withdrawn (no longer in the landing folder)
+    superseded_by varchar,            -- doc_id of the version that replaced it
+    primary key (period, doc_id)
+);
+create table if not exists raw.quarantine (
+    period varchar not null,
+    file_name varchar not null,
+    doc_id varchar,                   -- null when the bytes could not be read at all
+    size_bytes bigint,
+    reason varchar not null,
+    primary key (period, file_name)
+);
+create table if not exists raw.indicator_facts (
+    period varchar not null,
+    doc_id varchar not null,
+    fact_seq integer not null,        -- order of the fact in its document
+    file_name varchar not null,
+    city varchar,
+    zone varchar,
+    zone_code varchar,
+    zone_resolved boolean,
+    metric varchar not null,
+    value double,
+    unit varchar,
+    yoy_pct double,
+    basis varchar not null,
+    evidence varchar not null,
+    evidence_start integer not null,
+    evidence_end integer not null,
+    value_start integer not null,
+    value_end integer not null,
+    primary key (period, doc_id, fact_seq)
+);
+create table if not exists raw.pipeline_facts (
+    period varchar not null,
+    doc_id varchar not null,
+    fact_seq integer not null,
+    file_name varchar not null,
+    city varchar,
+    zone varchar,
+    zone_code varchar,
+    zone_resolved boolean,
+    scope varchar not null,
+    stage varchar not null,
+    measure varchar not null,
+    value double,
+    evidence varchar not null,
+    evidence_start integer not null,
+    evidence_end integer not null,
+    value_start integer not null,
+    value_end integer not null,
+    primary key (period, doc_id, fact_seq)
+);
+"""
+
+INDICATOR_COLUMNS = ("city", "zone", "zone_code", "zone_resolved", "metric", "value", "unit", "yoy_pct", "basis")
+PIPELINE_COLUMNS = ("city", "zone", "zone_code", "zone_resolved", "scope", "stage", "measure", "value")
+PROVENANCE_COLUMNS = ("evidence", "evidence_start", "evidence_end", "value_start", "value_end")
+
+
+@dataclass
+class MonthDocuments:
+    period: str
+    current: list[str] = field(default_factory=list)  # file names
+    duplicates: list[str] = field(default_factory=list)
+    superseded: list[str] = field(default_factory=list)
+    quarantined: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    """Bulk insert through a data frame (executemany is row by row in DuckDB)."""
+    if not rows:
+        return
+    columns = [c[0] for c in con.execute(f"select * from {table} limit 0").description]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    con.register("rows_to_insert", frame)
+    try:
+        con.execute(f"insert into {table} select * from rows_to_insert")
+    finally:
+        con.unregister("rows_to_insert")
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    if not read_only:
+        con.execute(RAW_DDL)
+    return con
+
+
+def report_city(document: Document, ref: Reference) -> str | None:
+    """The city a report is about, when it is about one city only."""
+    cities = {p.city for p in segment(normalise(document.text, ref.city_heading_re), ref)}
+    return cities.pop() if len(cities) == 1 else None
+
+
+def load_documents(con: duckdb.DuckDBPyConnection, period: str, month_dir: Path) -> MonthDocuments:
+    """Read every file filed for `period` and replace the month's documents in one transaction.
+
+    A byte-identical file filed twice is one document. Of several versions of one city's report
+    (or of one file name, for multi-city bulletins) the last filed is current and the others are
+    superseded; every version stays in raw.document_history. Unreadable files are quarantined.
+    """
+    ref = load_reference()
+    result = MonthDocuments(period)
+    versions: dict[str, Document] = {}
+    filed: dict[str, datetime] = {}
+    quarantined: list[tuple] = []
+    files = sorted(p for p in month_dir.iterdir() if p.is_file() and not p.name.startswith(".")) if month_dir.is_dir() else []
+    for path in files:
+        try:
+            document = read_document(path)
+        except ReadError as exc:
+            data = path.read_bytes() if path.exists() else b""
+            quarantined.append((period, path.name, hashlib.sha256(data).hexdigest() if data else None, len(data), exc.reason))
+            result.quarantined.append((path.name, exc.reason))
+            continue
+        if document.doc_id in versions:
+            result.duplicates.append(path.name)
+            continue
+        versions[document.doc_id] = document
+        filed[document.doc_id] = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).replace(tzinfo=None)
+
+    # Group versions of the same report; the last filed (then the last name) is current.
+    groups: dict[str, list[tuple[Document, str | None]]] = {}
+    for document in versions.values():
+        city = report_city(document, ref)
+        groups.setdefault(city or f"file:{document.file_name}", []).append((document, city))
+    current_rows, history_rows = [], []
+    for members in groups.values():
+        members.sort(key=lambda m: (filed[m[0].doc_id], m[0].file_name, m[0].doc_id))
+        winner, winner_city = members[-1]
+        current_rows.append((
+            period, winner.doc_id, winner.file_name, winner.size, winner.encoding, winner_city, winner.text,
+            normalise(winner.text, ref.city_heading_re), filed[winner.doc_id], "current",
+        ))
+        result.current.append(winner.file_name)
+        history_rows.append((period, winner.doc_id, winner.file_name, winner_city, filed[winner.doc_id], "current", None))
+        for document, city in members[:-1]:
+            result.superseded.append(document.file_name)
+            history_rows.append((period, document.doc_id, document.file_name, city, filed[document.doc_id], "superseded", winner.doc_id))
+
+    con.execute("begin transaction")
+    try:
+        previous = con.execute(
+            "select doc_id, report_city, file_name from raw.documents where period = ?", [period]
+        ).fetchall()
+        con.execute("delete from raw.documents where period = ?", [period])
+        con.execute("delete from raw.quarantine where period = ?", [period])
+        insert_rows(con, "raw.documents", current_rows)
+        insert_rows(con, "raw.quarantine", quarantined)
+        # Versions seen before and gone now: superseded by the current report of the same key,
+        # or withdrawn when nothing replaced them.
+        current_by_key = {(r[5] or f"file:{r[2]}"): r[1] for r in current_rows}
+        seen = {r[1] for r in history_rows}
+        for doc_id, city, file_name in previous:
+            if doc_id in seen:
+                continue
+            successor = current_by_key.get(city or f"file:{file_name}")
+            con.execute(
+                "update raw.document_history set status = ?, superseded_by = ? where period = ? and doc_id = ?",
+                ["superseded" if successor else "withdrawn", successor, period, doc_id],
+            )
+            if successor:
+                result.superseded.append(file_name)
+        for row in history_rows:
+            con.execute("delete from raw.document_history where period = ? and doc_id = ?", [row[0], row[1]])
+        insert_rows(con, "raw.document_history", history_rows)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return result
+
+
+def load_facts(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, int]:
+    """Extract the month's current documents and replace the month's facts in one transaction."""
+    ref = load_reference()
+    documents = con.execute(
+        "select doc_id, file_name, size_bytes, encoding, raw_text from raw.documents where period = ? order by file_name, doc_id",
+        [period],
+    ).fetchall()
+    indicator_rows, pipeline_rows = [], []
+    counts: dict[str, int] = {}
+    for doc_id, file_name, size, encoding, text in documents:
+        document = Document(doc_id, file_name, file_name, size, encoding, text)
+        facts = extract_document(document, period, ref).facts
+        counts[file_name] = len(facts)
+        for seq, f in enumerate(facts):
+            head = (period, doc_id, seq, file_name)
+            provenance = (f["evidence"], *f["evidence_span"], *f["value_span"])
+            if f["type"] == "indicator":
+                indicator_rows.append(head + tuple(f[c] for c in INDICATOR_COLUMNS) + provenance)
+            else:
+                pipeline_rows.append(head + tuple(f[c] for c in PIPELINE_COLUMNS) + provenance)
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from raw.indicator_facts where period = ?", [period])
+        con.execute("delete from raw.pipeline_facts where period = ?", [period])
+        insert_rows(con, "raw.indicator_facts", indicator_rows)
+        insert_rows(con, "raw.pipeline_facts", pipeline_rows)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return counts
