@@ -178,6 +178,8 @@ class _Report:
         self.event_no = max(1, (self.year - 2022) * 4 + (self.month + 2) // 3 - 1)
         self.rate_rounding = rng.choice([ROUND_HALF_UP, ROUND_DOWN])
         self.used_sentences: set[str] = set()
+        self.used_themes: list[str] = []
+        self.used_plans: list[str] = []
         self.measure_style = rng.choice(["{n}是", "({n})", "{n}是"])
 
     # words of the period
@@ -524,12 +526,12 @@ class _Report:
         si = self.money(sp * 1.2, sp * 5)
         sa = rng.randint(int(sp * 0.55), sp)
         sai = self.money(si * 0.55, si * 0.99)
-        tp = rng.randint(30, 200)
+        tp = rng.randint(sa, int(sa * 1.5) + 5)
         ti = self.money(tp * 1.0, tp * 4)
         tc = self.money(ti * 0.25, ti * 0.75)
         ta = rng.randint(int(tp * 0.2), int(tp * 0.75))
         tai = self.money(tc * 0.4, tc * 0.95)
-        pp = rng.randint(25, 150)
+        pp = rng.randint(max(5, int(ta * 0.8)), int(ta * 1.8) + 10)
         industrial = rng.random() < 0.4
         if industrial:
             pip = rng.randint(int(pp * 0.5), pp)
@@ -723,18 +725,33 @@ class _Report:
     # narrative
     def measure(self, i: int, theme: str | None = None, extra: str = "") -> str:
         rng = self.rng
-        theme = theme or rng.choice(list(F.THEMES))
+        if theme is None:  # the theme with the most sentences not yet used
+            left = {t: sum(1 for b in bodies if b not in self.used_sentences) for t, (_, bodies) in F.THEMES.items()}
+            themes = [t for t in F.THEMES if t not in self.used_themes] or list(F.THEMES)
+            theme = rng.choices(themes, weights=[left[t] + 1 for t in themes])[0]
+        self.used_themes.append(theme)
         titles, bodies = F.THEMES[theme]
-        body = "".join(self.sentences(bodies, rng.randint(2, 4)))
+        body = "".join(self.sentences(bodies, rng.randint(4, 6)))
         ordinal = self.measure_style.format(n=cn(i))
         title = rng.choice(titles)
         return f"{ordinal}{title}。{body}{extra}"
 
     def plan(self, i: int, style: str, extra: str = "") -> str:
-        title, bodies = self.rng.choice(F.PLANS)
-        body = "".join(self.sentences(bodies, self.rng.randint(1, 2)))
+        fresh = [p for p in F.PLANS if p[0] not in self.used_plans] or list(F.PLANS)
+        title, bodies = self.rng.choice(fresh)
+        self.used_plans.append(title)
+        body = "".join(self.sentences(bodies, self.rng.randint(2, 4)))
         head = {"shi": f"{cn(i)}是", "dun": f"{cn(i)}、", "paren": f"({cn(i)})"}[style]
         return f"{head}{title}。{body}{extra}"
+
+    def practice(self, i: int) -> str:
+        rng = self.rng
+        zone = rng.choice(self.industrial_zones).short
+        i1, i2 = rng.sample(F.INDUSTRIES, 2)
+        picks = self.sentences(F.ZONE_PRACTICES, 2)
+        text = picks[0].format(zone=zone, industry=i1, industry2=i2)
+        text += picks[1].format(zone="", industry=i2, industry2=i1).lstrip("，")
+        return f"({cn(i)}){text}"
 
     def problems(self) -> str:
         picks = self.rng.sample(F.PROBLEMS, self.rng.randint(2, 4))
@@ -823,6 +840,10 @@ def _compose(r: _Report) -> tuple[list[list[str]], dict]:
         work.append(r.measure(1, "project", extra=r.named_projects()))
     sections.append(work)
     slots = {"work": (len(sections) - 1, work_start)}
+    if seed and rng.random() < 0.6:
+        sections.append([_section_heading(n, rng.choice(F.PRACTICE_TITLES)), r.practice(1)])
+        slots["practice"] = len(sections) - 1
+        n += 1
 
     if seed and rng.random() < 0.4:
         sections.append([_section_heading(n, "存在的问题"), r.problems()])
@@ -888,13 +909,23 @@ def _fill(r: _Report, sections: list[list[str]], slots: dict, layout: dict) -> s
         plan = sections[plan_i]
         n_work = len(work) - work_start
         n_plan = len(plan) - 1
-        choice = r.rng.random()
-        if (choice < 0.6 or n_plan >= 8) and n_work < 12:
+        options = []
+        if n_work < 9:
+            options.append(("work", 45))
+        if n_plan < 8:
+            options.append(("plan", 30))
+        if "practice" in slots and len(sections[slots["practice"]]) - 1 < 5:
+            options.append(("practice", 25))
+        if not options:
+            break
+        kind = r.rng.choices([k for k, _ in options], weights=[w for _, w in options])[0]
+        if kind == "work":
             para, where = r.measure(n_work + 1), work
-        elif n_plan < 8:
+        elif kind == "plan":
             para, where = r.plan(n_plan + 1, plan_style), plan
         else:
-            break
+            where = sections[slots["practice"]]
+            para = r.practice(len(where))
         where.append(para)
         new = _render(r, sections, layout)
         size = len(new.encode())

@@ -1,0 +1,21 @@
+-- Every report month from 2021-01 to 2035-12. Reports state year-to-date figures, so a month's
+-- label is the span it covers (1-6月).
+with months as (
+    select cast(month_start as date) as month_start
+    from range(date '2021-01-01', date '2036-01-01', interval 1 month) as t(month_start)
+)
+
+select
+    strftime(month_start, '%Y-%m') as period,
+    cast(year(month_start) as integer) as year,
+    cast(month(month_start) as integer) as month,
+    cast(quarter(month_start) as integer) as quarter,
+    case when month(month_start) = 1 then '1月' else '1-' || month(month_start) || '月' end as label,
+    year(month_start) || '年' || case when month(month_start) = 1 then '1月' else '1-' || month(month_start) || '月' end as label_long,
+    month(month_start) = 12 as is_year_end,
+    month(month_start) in (3, 6, 9, 12) as is_quarter_end,
+    month_start,
+    cast(last_day(month_start) as date) as month_end,
+    strftime(month_start - interval 1 month, '%Y-%m') as previous_period,
+    strftime(month_start - interval 1 year, '%Y-%m') as same_period_last_year
+from months

@@ -1,0 +1,59 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='period',
+        on_schema_change='fail',
+        pre_hook="{{ delete_period_window() }}"
+    )
+}}
+-- One row per (period, city, zone, scope, stage) of the 三个一批 campaign with its measures, and the
+-- conversion rate recomputed from the investments to check the reported one. Incremental runs
+-- rebuild only the months in [var('period_start'), var('period_end')].
+
+with measures as (
+    select * from {{ ref('int_pipeline_measures') }}
+    where {{ in_period_window('period') }}
+),
+
+computed as (
+    select
+        *,
+        case
+            when advanced_investment is not null and investment is not null and investment <> 0
+                then advanced_investment / investment * 100
+        end as computed_rate_exact
+    from measures
+)
+
+select
+    {{ surrogate_key(['period', 'city_code', 'zone_key', 'scope', 'stage']) }} as pipeline_fact_key,
+    period,
+    year,
+    month,
+    city_code,
+    city_name,
+    zone_key,
+    zone_name,
+    zone_key is null as is_city_total,
+    city_code is null and zone_key is null as is_province,
+    scope,
+    stage,
+    projects,
+    investment,
+    advanced_projects,
+    advanced_investment,
+    completed_investment,
+    industrial_projects,
+    industrial_investment,
+    expected_annual_output,
+    reported_rate_pct,
+    round(computed_rate_exact, 6) as computed_rate_pct,
+    round(reported_rate_pct - computed_rate_exact, 6) as rate_gap_pp,
+    document_id,
+    fact_ids,
+    evidence,
+    measure_count,
+    source_count,
+    '{{ invocation_id }}' as dbt_invocation_id
+from computed

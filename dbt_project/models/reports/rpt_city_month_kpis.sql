@@ -1,0 +1,80 @@
+-- The managers' overview: per report month, one row per city plus one province row (city_code
+-- null), the headline indicators of the area's own totals (全市开发区 / 全省开发区, actual basis) as
+-- columns. Every city gets a row for every month with any facts, so a city that did not report shows
+-- up with has_report = false.
+{% set headline = [
+    'industrial_value_added', 'industrial_output', 'industrial_investment', 'fixed_asset_investment',
+    'operating_revenue', 'tax_revenue', 'import_export', 'foreign_investment_used', 'funds_in_place'
+] %}
+
+with facts as (
+    select * from {{ ref('fct_indicator') }}
+),
+
+periods as (
+    select distinct period, year, month from facts
+),
+
+areas as (
+    select city_code, city_name, false as is_province from {{ ref('dim_city') }}
+    union all
+    select null, '全省', true
+),
+
+spine as (
+    select periods.period, periods.year, periods.month, areas.city_code, areas.city_name, areas.is_province
+    from periods
+    cross join areas
+),
+
+totals as (
+    select
+        period,
+        city_code,
+        {% for code in headline %}
+        max(value) filter (where indicator_code = '{{ code }}' and basis = 'actual') as {{ code }},
+        max(yoy_pct) filter (where indicator_code = '{{ code }}' and basis = 'actual') as {{ code }}_yoy_pct,
+        {% endfor %}
+        max(yoy_pct) filter (where indicator_code = 'industrial_value_added' and basis = 'target') as industrial_value_added_target_yoy_pct,
+        max(yoy_pct) filter (where indicator_code = 'industrial_investment' and basis = 'target') as industrial_investment_target_yoy_pct
+    from facts
+    where zone_key is null
+    group by period, city_code
+),
+
+activity as (
+    select
+        period,
+        city_code,
+        count(*) as fact_count,
+        count(distinct zone_key) as zones_reported,
+        count(distinct document_id) as document_count
+    from facts
+    group by period, city_code
+)
+
+select
+    {{ surrogate_key(['spine.period', 'spine.city_code']) }} as kpi_key,
+    spine.period,
+    spine.year,
+    spine.month,
+    spine.city_code,
+    spine.city_name,
+    spine.is_province,
+    coalesce(activity.fact_count, 0) > 0 as has_report,
+    coalesce(activity.fact_count, 0) as fact_count,
+    coalesce(activity.zones_reported, 0) as zones_reported,
+    coalesce(activity.document_count, 0) as document_count,
+    {% for code in headline %}
+    totals.{{ code }},
+    totals.{{ code }}_yoy_pct,
+    {% endfor %}
+    totals.industrial_value_added_target_yoy_pct,
+    totals.industrial_investment_target_yoy_pct
+from spine
+left join totals
+    on totals.period = spine.period
+    and totals.city_code is not distinct from spine.city_code
+left join activity
+    on activity.period = spine.period
+    and activity.city_code is not distinct from spine.city_code

@@ -1,0 +1,250 @@
+"""The warehouse end to end: sample months through Dagster, dbt and publishing, in a temporary home.
+
+One warehouse is built per session (three sample months, one run each, materialised with
+`partition_key=...`); the tests that change inputs work on copies of that home.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import ROOT, load_jsonl
+
+SAMPLES = ROOT / "samples"
+MONTHS = ["2023-06", "2023-09", "2024-03"]
+
+
+def use_home(path: Path) -> None:
+    os.environ["DEVZONE_HOME"] = str(path)
+
+
+def land(home: Path, month: str) -> None:
+    target = home / "landing" / month
+    target.mkdir(parents=True, exist_ok=True)
+    for report in sorted((SAMPLES / "reports" / month).iterdir()):
+        shutil.copy2(report, target / report.name)
+
+
+def run_month(month: str):
+    from orchestration import runner
+
+    return runner.run_months([month])
+
+
+def snapshot(serving: Path) -> dict[str, list[tuple]]:
+    """Every served table's rows, sorted, without the publication metadata."""
+    con = duckdb.connect(str(serving), read_only=True)
+    try:
+        tables = [t for (t,) in con.execute("select table_name from information_schema.tables where table_schema = 'main'").fetchall()]
+        return {
+            t: sorted(con.execute(f'select * from "{t}"').fetchall(), key=repr)
+            for t in sorted(tables) if t != "serving_meta"
+        }
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
+def built_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("devzone_home")
+    use_home(home)
+    summaries = {}
+    for month in MONTHS:
+        land(home, month)
+        summaries[month] = run_month(month)
+    return home, summaries
+
+
+@pytest.fixture
+def home_copy(built_home, tmp_path):
+    """A private copy of the session's home, for tests that change inputs."""
+    home = tmp_path / "home"
+    shutil.copytree(built_home[0], home, ignore=shutil.ignore_patterns("dagster"))
+    use_home(home)
+    yield home
+    use_home(built_home[0])
+
+
+def test_months_run_and_publish(built_home):
+    home, summaries = built_home
+    for month, summary in summaries.items():
+        assert summary.success, (month, summary.errors)
+        assert summary.published
+        assert summary.checks_passed > 0 and not summary.checks_failed
+    assert (home / "serving.duckdb").exists()
+    assert not list(home.glob(".serving*building*"))
+
+
+def core_zone(zone: str | None) -> str | None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score", ROOT.parent / "shared" / "acceptance" / "score.py")
+    if spec is None:
+        pytest.skip("../shared/acceptance is not beside the project")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.zone(zone)
+
+
+def expected_facts(month: str) -> list[dict]:
+    return [f for path in sorted((SAMPLES / "expected" / month).glob("*.jsonl")) for f in load_jsonl(path)]
+
+
+@pytest.mark.parametrize("month", MONTHS)
+def test_marts_hold_the_samples_expected_facts(built_home, month):
+    home, _ = built_home
+    con = duckdb.connect(str(home / "serving.duckdb"), read_only=True)
+    try:
+        indicators = {
+            (city, core_zone(zone), code, basis): (value, yoy)
+            for city, zone, code, basis, value, yoy in con.execute(
+                "select city_name, zone_name, indicator_code, basis, value, yoy_pct from fct_indicator where period = ?", [month]
+            ).fetchall()
+        }
+        pipeline = {}
+        measures = ["projects", "investment", "advanced_projects", "advanced_investment", "completed_investment",
+                    "industrial_projects", "industrial_investment", "expected_annual_output"]
+        for row in con.execute(
+            f"select city_name, zone_name, scope, stage, {', '.join(measures)}, reported_rate_pct "
+            "from fct_project_pipeline where period = ?", [month]
+        ).fetchall():
+            for measure, value in zip(measures + ["rate_pct"], row[4:]):
+                if value is not None:
+                    pipeline[(row[0], core_zone(row[1]), row[2], row[3], measure)] = value
+    finally:
+        con.close()
+    expected = expected_facts(month)
+    assert expected
+    for f in expected:
+        if f["type"] == "indicator":
+            got = indicators.get((f["city"], core_zone(f["zone"]), f["metric"], f["basis"]))
+            assert got is not None, f
+            assert got[0] == pytest.approx(f["value"]) if f["value"] is not None else got[0] is None, f
+            assert got[1] == pytest.approx(f["yoy_pct"]) if f["yoy_pct"] is not None else got[1] is None, f
+        else:
+            got = pipeline.get((f["city"], core_zone(f["zone"]), f["scope"], f["stage"], f["measure"]))
+            assert got == pytest.approx(f["value"]), f
+
+
+def test_rerunning_a_month_gives_identical_marts(home_copy):
+    before = snapshot(home_copy / "serving.duckdb")
+    assert run_month(MONTHS[1]).success
+    assert snapshot(home_copy / "serving.duckdb") == before
+
+
+def test_a_duplicate_file_changes_nothing(home_copy):
+    before = snapshot(home_copy / "serving.duckdb")
+    month_dir = home_copy / "landing" / MONTHS[0]
+    original = sorted(month_dir.iterdir())[0]
+    shutil.copy2(original, month_dir / ("copy_of_" + original.name))
+    summary = run_month(MONTHS[0])
+    assert summary.success and summary.published
+    assert snapshot(home_copy / "serving.duckdb") == before
+
+
+def test_a_changed_report_supersedes_its_predecessor(home_copy):
+    month = MONTHS[0]
+    month_dir = home_copy / "landing" / month
+    report = next(p for p in sorted(month_dir.iterdir()) if p.suffix == ".txt")
+    expected = [f for f in load_jsonl(SAMPLES / "expected" / month / (report.stem + ".jsonl")) if f["type"] == "indicator" and f["value"]]
+    fact = expected[0]
+    from orchestration.extraction import read_document
+
+    encoding = read_document(report).encoding  # utf-8, utf-8-sig or gb18030: write it back the same way
+    decoded = report.read_bytes().decode(encoding)
+    old = f"{fact['value']:g}"
+    new = f"{fact['value'] + 1000:g}"
+    assert old in decoded
+    corrected = report.with_name(report.stem + "_corrected" + report.suffix)
+    corrected.write_bytes(decoded.replace(old, new, 1).encode(encoding))
+    later = report.stat().st_mtime + 60
+    os.utime(corrected, (later, later))
+    summary = run_month(month)
+    assert summary.success
+    assert f"{month}/{report.name}" in summary.superseded
+    con = duckdb.connect(str(home_copy / "warehouse.duckdb"), read_only=True)
+    try:
+        history = dict(con.execute(
+            "select file_name, status from raw.document_history where period = ?", [month]).fetchall())
+        values = [v for (v,) in con.execute(
+            "select value from main.fct_indicator where period = ? and indicator_code = ?", [month, fact["metric"]]).fetchall()]
+    finally:
+        con.close()
+    assert history[report.name] == "superseded" and history[corrected.name] == "current"
+    assert pytest.approx(float(new)) in values
+
+
+def test_a_corrupt_file_is_quarantined_and_the_month_still_publishes(home_copy):
+    month = MONTHS[2]
+    (home_copy / "landing" / month / "scan.pdf").write_bytes(b"%PDF-1.7\n%broken upload")
+    before = snapshot(home_copy / "serving.duckdb")
+    summary = run_month(month)
+    assert summary.success and summary.published
+    assert any(q.startswith(f"{month}/scan.pdf: not a valid PDF") for q in summary.quarantined)
+    after = snapshot(home_copy / "serving.duckdb")
+    assert after["fct_indicator"] == before["fct_indicator"]
+
+
+def test_a_run_killed_mid_way_leaves_the_previous_serving_file_and_a_rerun_is_clean(built_home, tmp_path):
+    """SIGKILL during the dbt step; the serving file must open and hold the last good state
+    throughout; a re-run then gives the same marts as an undisturbed run."""
+    home = tmp_path / "killed"
+    shutil.copytree(built_home[0], home, ignore=shutil.ignore_patterns("dagster"))
+    serving = home / "serving.duckdb"
+    good = snapshot(serving)
+    env = {**os.environ, "DEVZONE_HOME": str(home)}
+    month = MONTHS[1]
+
+    observed: list[str] = []
+    stop = threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            try:
+                observed.append("good" if snapshot(serving) == good else "other")
+            except Exception as exc:  # the file must always open
+                observed.append(f"error: {exc}")
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orchestration.cli", "run", "--month", month],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    deadline = time.time() + 120
+    # Kill once dbt is building (its log file appears in the target folder of this run).
+    while time.time() < deadline and proc.poll() is None:
+        if _dbt_running(proc.pid):
+            time.sleep(1.0)
+            break
+        time.sleep(0.1)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    time.sleep(0.3)
+    stop.set()
+    watcher.join()
+    assert observed and set(observed) == {"good"}, set(observed)
+
+    use_home(home)
+    try:
+        assert run_month(month).success
+    finally:
+        use_home(built_home[0])
+    assert snapshot(serving) == good
+
+
+def _dbt_running(pid: int) -> bool:
+    """True once the run has started its dbt child process."""
+    out = subprocess.run(["ps", "-o", "args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return "dbt" in out
