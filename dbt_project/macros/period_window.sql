@@ -23,8 +23,9 @@
 
 {#- A SQL predicate keeping `column` inside the window on incremental runs; `true` on full builds. -#}
 {% macro in_period_window(column='period') -%}
+  {%- set start, end = period_start(), period_end() -%}  {#- validated on every run -#}
   {%- if is_incremental() -%}
-    {{ column }} between '{{ period_start() }}' and '{{ period_end() }}'
+    {{ column }} between '{{ start }}' and '{{ end }}'
   {%- else -%}
     true
   {%- endif -%}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .extracting import Extractor, Fact
+from .extracting import Fact, extractor_for
 from .normalising import normalise
 from .reading import Document, ReadError, read_bytes, read_document
 from .reference import Reference, load_reference
@@ -27,7 +27,7 @@ class Extraction:
 def extract_document(document: Document, period: str | None, ref: Reference | None = None) -> Extraction:
     ref = ref or load_reference()
     text = normalise(document.text, ref.city_heading_re)
-    facts = Extractor(ref).extract(segment(text, ref))
+    facts = extractor_for(ref).extract(segment(text, ref))
     return Extraction(document, text, [fact_record(f, document, period, ref) for f in facts])
 
 

@@ -11,10 +11,14 @@ words just before it and its unit.
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .reference import QUOTES, Reference, ZoneRef, alternation
+from .normalising import looks_tabular
+from .reference import QUOTES, Reference, ZoneRef, alternation, first_chars
 from .segmenting import Paragraph, Sentence, sentences
 
 # -- numbers and units ---------------------------------------------------------------------
@@ -82,6 +86,13 @@ MONEY_INVESTMENT = re.compile(r"(?:计划)?总投资(?:额)?$|(?:签约|协议|�
 OTHER_MONEY = re.compile(r"总投资|投资额|资金|贷款|融资|基金|奖补|补贴|补助|销售额|产值|收入|利润|税")
 
 TRAILING_ZONE = re.compile(r"[(（]([^()（）]{2,20})[)）]")
+TARGET_CLAUSE_END = re.compile(r"[，,；;。！？]")
+SUBJECT_WORDS = re.compile(CITYWIDE + "|" + PROVINCE + "|其中|[，,；;：:、()（）\\s]")
+GROWTH_HEADER = re.compile(r"增速|增幅|增长|同比")
+NUMERIC_CELL = re.compile(r"(-?\d+(?:\.\d+)?)%?|[-—/]+")
+BRACKETED = re.compile(r"[(（]([^()（）]+)[)）]")
+ANY_DIGIT = re.compile(r"\d")
+QUOTE_CHAR = re.compile(f"[{QUOTES}]")
 CLAUSE_BREAK = re.compile(r"[，,；;。！？：、]")
 SENTENCE_BREAK = re.compile(r"[；;。！？]")
 
@@ -116,6 +127,8 @@ class Cursor:
     previous_end: int = 0
     last_fact: Fact | None = None  # a growth figure right after a value completes it
     last_sentence_start: int = -1
+    event_index: int = 0
+    breaks: list[int] = field(default_factory=list)  # positions of clause punctuation
 
 
 @dataclass
@@ -129,6 +142,12 @@ class State:
     rate_stage: str | None = None
     stages_since_money: set[str] = field(default_factory=set)  # 签约…、开工…、投产…，总投资X: all stages
     facts: list[Fact] = field(default_factory=list)
+
+
+@functools.lru_cache(maxsize=4)
+def extractor_for(ref: Reference) -> "Extractor":
+    """Building the patterns costs more than reading a report: once per reference."""
+    return Extractor(ref)
 
 
 class Extractor:
@@ -148,16 +167,18 @@ class Extractor:
             ("province", PROVINCE), ("citywide", CITYWIDE),
             ("city", rf"(?P<city_name>{ref.city_names_re})市(?:各|所有)?(?:工业类)?(?:开发区|园区)?"),
         ]
-        self.marker_re = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in groups))
+        markers = "|".join(f"(?P<{name}>{pattern})" for name, pattern in groups)
+        self.marker_re = re.compile(f"(?={first_chars(markers)})(?:{markers})")
 
     # -- public ----------------------------------------------------------------------------
     def extract(self, paragraphs: list[Paragraph]) -> list[Fact]:
         facts: list[Fact] = []
         table: TableHeader | None = None
+        scope: str | None = None
         for p in paragraphs:
             if p.is_heading:
                 continue
-            header = self.table_header(p.text)
+            header = self.table_header(p.text) if looks_tabular(p.text) else None
             if header:
                 table = header
                 continue
@@ -165,22 +186,30 @@ class Extractor:
                 facts.extend(row_facts)
                 continue
             table = None
-            facts.extend(self.paragraph_facts(p))
+            paragraph_facts, scope = self.paragraph_facts(p, scope)
+            facts.extend(paragraph_facts)
         return dedupe(facts)
 
     # -- prose -----------------------------------------------------------------------------
-    def paragraph_facts(self, p: Paragraph) -> list[Fact]:
+    def paragraph_facts(self, p: Paragraph, carried_scope: str | None = None) -> tuple[list[Fact], str | None]:
+        """The paragraph's facts, and the campaign scope in force at its end. A paragraph that
+        opens with a campaign stage continues the scope of the one before it: a page break split
+        the campaign's figures (截至…“签约一批”…。 / page / “投产一批”…)."""
+        if not ANY_DIGIT.search(p.text):
+            return [], None
         text, origin = clean_with_origin(p.text)
         numbers = list(NUMBER.finditer(text))
         if not numbers:
-            return []
+            return [], None
         metric_hits = [(m.start(1), m.end(1), self.metric_words[m.group(1)]) for m in self.metric_re.finditer(text)]
         spans = [(s.start - p.start, s.end - p.start, s) for s in sentences(p)]
         state = State(Subject(p.city, p.heading_zone))
         if p.heading_zone and p.heading_zone.city:
             state.subject = Subject(p.heading_zone.city, p.heading_zone)
         events = self.paragraph_events(text, p)
-        cur = Cursor()
+        if carried_scope and events and events[0][0] <= 2 and events[0][1].startswith(("stage_", "step_")):
+            state.scope = carried_scope
+        cur = Cursor(breaks=[m.start() for m in CLAUSE_BREAK.finditer(text)])
         for m in numbers:
             created = len(state.facts)
             self.read_number(state, p, text, origin, spans, metric_hits, events, m, cur)
@@ -188,7 +217,7 @@ class Extractor:
             zone = self.ref.zone_named(trailing.group(1), p.city) if trailing else None
             for fact in state.facts[created:] if zone else ():
                 fact.city, fact.zone = zone.city, zone
-        return state.facts
+        return state.facts, state.scope if state.campaign else None
 
     def read_number(self, state, p, text, origin, spans, metric_hits, events, m, cur) -> None:
         """Classify one number by the words before it; add or complete a fact."""
@@ -196,12 +225,12 @@ class Extractor:
         window = text[cur.previous_end:start]
         sentence = sentence_at(spans, origin[start])
         subject_changed = self.update_state(
-            state, p, [e for e in events if cur.previous_end <= e[0] < start]
+            state, p, self.events_before(events, cur, start)
         )
         if SENTENCE_BREAK.search(window):
             cur.last_fact = None if sentence.start != cur.last_sentence_start else cur.last_fact
         cur.last_sentence_start = sentence.start
-        clause_start = last_break(text, start, cur.previous_end)
+        clause_start = last_break(cur.breaks, start, cur.previous_end)
         clause_left = text[clause_start:start]
         value = float(m.group("num"))
         unit = m.group("unit")
@@ -260,6 +289,15 @@ class Extractor:
         ):
             cur.last_fact = self.merge_or_add(state, p, sentence, value_span, state.metric, value, target, canonical_unit)
 
+    @staticmethod
+    def events_before(events, cur: "Cursor", start: int) -> list:
+        """The events between the previous number and this one (events are in text order)."""
+        i = j = cur.event_index
+        while j < len(events) and events[j][0] < start:
+            j += 1
+        cur.event_index = j
+        return [e for e in events[i:j] if e[0] >= cur.previous_end]
+
     def paragraph_events(self, text: str, p: Paragraph) -> list[tuple[int, str, object]]:
         """Subjects, indicators and campaign words of a paragraph, in text order. Found on the
         whole paragraph so that look-arounds see past the numbers (签约233个项目)."""
@@ -308,7 +346,7 @@ class Extractor:
             elif kind == "campaign":
                 state.campaign = True
             elif kind in ("cumulative", "event"):
-                if kind == "cumulative" and not state.campaign and re.match(r"\d", payload.group(0)):
+                if kind == "cumulative" and not state.campaign and payload.group(0)[0].isdigit():
                     continue  # a month range only sets the scope of campaign figures
                 state.scope = kind
                 state.stage = None
@@ -355,7 +393,7 @@ class Extractor:
         before = text[: start]
         # Target words earlier in the sentence, or later in the same clause (…15%的目标任务).
         head = before[max(0, clean_index(origin, sentence_start)):]
-        clause_end = re.compile(r"[，,；;。！？]").search(text, end)
+        clause_end = TARGET_CLAUSE_END.search(text, end)
         tail = text[end: clause_end.start() if clause_end else len(text)]
         return bool(TARGET.search(head) or TARGET.search(tail))
 
@@ -387,7 +425,7 @@ class Extractor:
         clause = TIME_WORDS.sub("", clause)
         for start, end, _ in reversed(self.ref.find_zones(clause, None)):
             clause = clause[:start] + clause[end:]
-        clause = re.sub(CITYWIDE + "|" + PROVINCE + "|其中|[，,；;：:、()（）\\s]", "", clause)
+        clause = SUBJECT_WORDS.sub("", clause)
         return clause
 
     # -- facts -----------------------------------------------------------------------------
@@ -429,7 +467,7 @@ class Extractor:
             clean = strip_quotes(cell)
             unit = unit_in(clean)
             hits = [self.metric_words[m.group(1)] for m in self.metric_re.finditer(clean)]
-            if re.search(r"增速|增幅|增长|同比", clean) and (not hits or unit == "%"):
+            if GROWTH_HEADER.search(clean) and (not hits or unit == "%"):
                 columns.append(("growth", None, None))
             elif hits:
                 columns.append(("value", hits[0], unit))
@@ -442,7 +480,7 @@ class Extractor:
 
     def table_row(self, p: Paragraph, header: "TableHeader") -> list[Fact] | None:
         cells = split_cells(p.text)
-        if len(cells) < 2 or not all(re.fullmatch(r"-?\d+(?:\.\d+)?%?|[-—/]+|", c) for c in cells[1:]):
+        if len(cells) < 2 or not all(NUMERIC_CELL.fullmatch(c) for c in cells[1:]):
             return None
         name = cells[0]
         zone = self.ref.zone_named(name, p.city)
@@ -462,18 +500,19 @@ class Extractor:
             offset = p.text.index(cell, offset) if cell else offset
             span = (p.start + offset, p.start + offset + len(cell))
             offset += len(cell)
-            number = re.fullmatch(r"(-?\d+(?:\.\d+)?)%?", cell)
+            cell_match = NUMERIC_CELL.fullmatch(cell) if cell else None
+            number = cell_match.group(1) if cell_match else None
             if role == "value":
                 if not number:
                     last = None
                     continue
                 table_unit = unit or self.ref.indicator_unit(metric)
                 canonical, scale = UNIT_SCALE.get(table_unit, (table_unit, 1.0))
-                last = Fact("indicator", subject.city, subject.zone, round(float(number.group(1)) * scale, 10),
+                last = Fact("indicator", subject.city, subject.zone, round(float(number) * scale, 10),
                             canonical, sentence, span, metric=metric)
                 facts.append(last)
             elif role == "growth" and number and last is not None:
-                last.yoy_pct = float(number.group(1))
+                last.yoy_pct = float(number)
         return facts
 
 
@@ -483,11 +522,11 @@ class TableHeader:
 
 
 def split_cells(line: str) -> list[str]:
-    return [c for c in re.split(r"\t|\s+", line.strip()) if c != ""] if line.strip() else []
+    return line.split()
 
 
 def unit_in(cell: str) -> str | None:
-    m = re.search(r"[(（]([^()（）]+)[)）]", cell)
+    m = BRACKETED.search(cell)
     if not m:
         return None
     unit = m.group(1).strip()
@@ -498,22 +537,17 @@ def strip_quotes(text: str) -> str:
     return text.translate({ord(q): None for q in QUOTES})
 
 
-def clean_with_origin(text: str) -> tuple[str, list[int]]:
+def clean_with_origin(text: str) -> tuple[str, "Sequence[int]"]:
     """The text without quotation marks, and for each of its characters the original index."""
-    chars, origin = [], []
-    for i, ch in enumerate(text):
-        if ch not in QUOTES:
-            chars.append(ch)
-            origin.append(i)
+    if not QUOTE_CHAR.search(text):
+        return text, range(len(text) + 1)
+    origin = [i for i, ch in enumerate(text) if ch not in QUOTES]
     origin.append(len(text))
-    return "".join(chars), origin
+    return QUOTE_CHAR.sub("", text), origin
 
 
-def clean_index(origin: list[int], original: int) -> int:
-    for i, o in enumerate(origin):
-        if o >= original:
-            return i
-    return len(origin) - 1
+def clean_index(origin: "Sequence[int]", original: int) -> int:
+    return min(bisect.bisect_left(origin, original), len(origin) - 1)
 
 
 def sentence_at(spans, offset: int) -> Sentence:
@@ -523,11 +557,11 @@ def sentence_at(spans, offset: int) -> Sentence:
     return spans[-1][2]
 
 
-def last_break(text: str, start: int, floor: int) -> int:
-    pos = start
-    while pos > floor and not CLAUSE_BREAK.match(text[pos - 1]):
-        pos -= 1
-    return pos
+def last_break(breaks: list[int], start: int, floor: int) -> int:
+    """Where the clause holding `start` begins (not before `floor`); `breaks` are the positions
+    of clause punctuation, in order."""
+    i = bisect.bisect_left(breaks, start)
+    return max(floor, breaks[i - 1] + 1) if i else floor
 
 
 def previous_start(window: str, start: int) -> int:

@@ -18,6 +18,7 @@ from collections import Counter
 # sentence marks among them stay Chinese.
 KEEP_FULL_WIDTH = set("，；：！？")
 CHAR_MAP = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in KEEP_FULL_WIDTH}
+CHAR_MAP.update(dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad")))  # zero-width marks
 CHAR_MAP.update({
     0x3000: 0x20,  # ideographic space
     0x00A0: 0x20,  # no-break space
@@ -27,8 +28,8 @@ CHAR_MAP.update({
     0x2018: 0x2018, 0x2019: 0x2019,
     0xFE50: ord("，"), 0xFE51: ord("、"), 0xFE54: ord("；"), 0xFE55: ord("："),
 })
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"))
 
+NEEDS_MAPPING = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(CHAR_MAP) if CHAR_MAP[cp] != cp) + "]")
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 ASCII_COMMA = re.compile(r",\s*")
 ASCII_SEMICOLON = re.compile(r";\s*")
@@ -41,7 +42,9 @@ DECIMAL_GAP = re.compile(r"(?<=\d)\s*\.\s*(?=\d)")
 CAPTION = re.compile(r"^[▲△■□◆●◎☆★]")
 PAGE_NUMBER = re.compile(r"^(?:[-—\s]*\d{1,3}[-—\s]*|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 SOURCE_LINE = re.compile(r"^[(（]?\s*(?:供稿|来源|供稿单位|报送单位)\s*[：:]")
-SENTENCE_END = tuple("。！？；：”’」』)")
+# A line ending in "；" stops inside a list of clauses, whose later items may leave the indicator
+# unsaid: it is joined with the next line like any line broken mid-sentence.
+SENTENCE_END = tuple("。！？：”’」』)")
 HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+[章节部分]|【.*】$)"
 )
@@ -61,16 +64,24 @@ def normalise(raw: str, city_heading: re.Pattern | None = None) -> str:
 
 
 def normalise_line(line: str) -> str:
-    line = line.translate(ZERO_WIDTH).translate(CHAR_MAP)
-    line = DECIMAL_GAP.sub(".", line)
-    line = THOUSANDS.sub("", line)
-    line = ASCII_COMMA.sub("，", line)
-    line = ASCII_SEMICOLON.sub("；", line)
-    line = ASCII_COLON.sub("：", line)
-    line = DASH_MINUS.sub("-", line)
-    if not looks_tabular(line.strip()):
+    if not line:
+        return line
+    if NEEDS_MAPPING.search(line):
+        line = line.translate(CHAR_MAP)
+    if "." in line:
+        line = DECIMAL_GAP.sub(".", line)
+    if "," in line:
+        line = ASCII_COMMA.sub("，", THOUSANDS.sub("", line))
+    if ";" in line:
+        line = ASCII_SEMICOLON.sub("；", line)
+    if ":" in line:
+        line = ASCII_COLON.sub("：", line)
+    if "—" in line or "–" in line:
+        line = DASH_MINUS.sub("-", line)
+    line = line.strip()
+    if " " in line and not looks_tabular(line):
         line = INNER_SPACES.sub("", line)
-    return line.strip()
+    return line
 
 
 def looks_tabular(line: str) -> bool:
@@ -118,7 +129,10 @@ def drop_repeated_paragraphs(lines: list[str]) -> list[str]:
 
 
 def is_heading(line: str) -> bool:
-    """A short line without sentence punctuation stands alone (title, heading, signature, date)."""
+    """A short line without sentence punctuation stands alone (title, heading, signature, date);
+    one that ends in a number has lost its unit to a page break."""
+    if line[-1].isdigit() or line[-1] == ".":
+        return False
     if HEADING.match(line) and not re.search(r"[。；！？]", line):
         return len(line) <= 2 * HEADING_MAX_CHARS
     return len(line) <= HEADING_MAX_CHARS and not re.search(r"[，。；！？]", line)

@@ -72,14 +72,71 @@ class ZoneRef:
     resolved: bool  # False: the section's city was assumed
 
 
-def quote_insensitive(word: str) -> str:
-    """A regex for `word` that tolerates quotation marks anywhere in it (实行“承诺制”项目)."""
-    q = f"[{QUOTES}]?"
-    return q.join(re.escape(ch) for ch in word.replace("“", "").replace("”", ""))
+def first_chars(pattern: str) -> str:
+    """A character class of what a match of `pattern` can start with. Prefixed as a lookahead, it
+    lets `re` skip most positions at once; an alternation of groups gets no such help."""
+    from re import _constants as c, _parser
+
+    chars: set[str] = set()
+    digits = False
+
+    def walk(items) -> bool:  # True when the sequence can match empty (look further)
+        nonlocal digits
+        for op, arg in items:
+            if op is c.LITERAL:
+                chars.add(chr(arg))
+                return False
+            if op is c.IN:
+                for kind, value in arg:
+                    if kind is c.LITERAL:
+                        chars.add(chr(value))
+                    elif kind is c.RANGE:
+                        chars.update(map(chr, range(value[0], value[1] + 1)))
+                    elif kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
+                        digits = True
+                    else:
+                        raise ValueError(f"no first-character class for {pattern!r}")
+                return False
+            if op is c.BRANCH:
+                if not any([walk(branch) for branch in arg[1]]):
+                    return False
+            elif op is c.SUBPATTERN:
+                if not walk(arg[3]):
+                    return False
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                if not walk(arg[2]) and arg[0] > 0:
+                    return False
+            elif op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+                continue
+            else:
+                raise ValueError(f"no first-character class for {pattern!r}")
+        return True
+
+    if walk(_parser.parse(pattern)):
+        raise ValueError(f"{pattern!r} can match the empty string")
+    return "[" + "".join(re.escape(ch) for ch in sorted(chars)) + ("\\d" if digits else "") + "]"
 
 
 def alternation(words) -> str:
-    return "|".join(sorted({w for w in words if w}, key=lambda w: (-len(w), w)))
+    """A regex matching any of `words`, longest first, built as a trie: Python's `re` tries the
+    branches of a flat alternation one by one, which is slow for a thousand place names."""
+    trie: dict = {}
+    for word in {w for w in words if w}:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return (f"(?:{body})" if len(branches) == 1 else body) + "?"
+        return body
+
+    return build(trie)
 
 
 def read_csv(name: str, seeds_dir: Path) -> list[dict[str, str]]:
@@ -132,18 +189,22 @@ class Reference:
         # Zones: known names, or a county's name with a zone suffix (高平经开区); failing both, an
         # unknown "<name><suffix>" standing at the start of a clause (found in a second pass, so
         # that it never swallows a known name).
-        self.known_zone_re = re.compile(
-            rf"(?P<known>{alternation(self.zone_by_alias)})|(?P<county>{county_names})(?:县|市|区)?(?:{suffixes})"
-        )
+        # One trie over every spelling: an alternation of two groups would defeat `re`'s scan.
+        county_zone_names = {
+            f"{county}{joint}{suffix}"
+            for county in self.county_by_name for joint in ("", "县", "市", "区") for suffix in ZONE_SUFFIXES
+        }
+        self.known_zone_re = re.compile(alternation([*self.zone_by_alias, *county_zone_names]))
+        self.county_prefix_re = re.compile(alternation(self.county_by_name))
         self.unknown_zone_re = re.compile(
             rf"(?:(?<=[，。；：、(（\s])|^)(?P<stem>[\u4e00-\u9fff]{{2,8}}?)"
             rf"(?P<suffix>{alternation(s for s in ZONE_SUFFIXES if s != '开发区')})"
         )
         # A place named in the text: votes for the city a section belongs to.
-        self.place_re = re.compile(
-            rf"{alternation(self.zone_by_alias)}|(?:{city_names})市|{alternation(c.name for c in self.counties)}"
-            rf"|{alternation(c.short_name for c in self.counties if len(c.short_name) >= 2)}"
-        )
+        self.place_re = re.compile(alternation([
+            *self.zone_by_alias, *(f"{c.short_name}市" for c in self.cities),
+            *(c.name for c in self.counties), *(c.short_name for c in self.counties if len(c.short_name) >= 2),
+        ]))
         # A line that opens a city's section of a bulletin (大同市开发区, 朔州市, 晋中市开发区工作动态).
         self.city_heading_re = re.compile(
             rf"^(?:山西省)?(?P<city>{city_names})(?:市(?!商务局)[^，。；：]{{0,16}}|开发区)$"
@@ -168,11 +229,11 @@ class Reference:
         found = []
         for m in self.known_zone_re.finditer(text):
             name = m.group(0)
-            if m.group("known"):
+            if name in self.zone_by_alias:
                 z = self.zone_by_alias[name]
                 found.append((m.start(), m.end(), ZoneRef(name, z.code, self.city_by_code[z.city_code].name, True)))
             else:
-                county = self.county_by_name[m.group("county")]
+                county = self.county_by_name[self.county_prefix_re.match(name).group(0)]
                 found.append((m.start(), m.end(), ZoneRef(name, None, self.city_by_code[county.city_code].name, True)))
         for m in self.unknown_zone_re.finditer(text):
             stem = m.group("stem")

@@ -13,6 +13,7 @@ city, the previous heading's city, the document's most named city.
 from __future__ import annotations
 
 import re
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -73,10 +74,16 @@ def segment(text: str, ref: Reference) -> list[Paragraph]:
     if current["lines"]:
         sections.append(current)
 
-    votes = [place_votes(" ".join(l for _, l in s["lines"]), ref) for s in sections]
-    document_votes = sum(votes, Counter())
-    document_city = document_votes.most_common(1)[0][0] if document_votes else None
+    # Votes are counted only for sections that neither open nor close with a city's name.
+    votes = [
+        None if s["close"] or s["open"] else place_votes(" ".join(l for _, l in s["lines"]), ref) for s in sections
+    ]
     headings = [s["open"] for s in sections]
+
+    @functools.cache
+    def document_city() -> str | None:
+        total = place_votes(text, ref)
+        return total.most_common(1)[0][0] if total else None
 
     paragraphs: list[Paragraph] = []
     for i, section in enumerate(sections):
@@ -86,7 +93,7 @@ def segment(text: str, ref: Reference) -> list[Paragraph]:
             or top_vote(votes[i])
             or next((h for h in headings[i + 1:] if h), None)
             or next((h for h in reversed(headings[:i]) if h), None)
-            or document_city
+            or document_city()
         )
         heading_zone = None
         for start, line in section["lines"]:
@@ -109,7 +116,7 @@ def place_votes(text: str, ref: Reference) -> Counter:
 
 
 def top_vote(votes: Counter) -> str | None:
-    ranked = votes.most_common(2)
+    ranked = votes.most_common(2) if votes else []
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None
     return ranked[0][0]

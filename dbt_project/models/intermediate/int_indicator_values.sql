@@ -20,7 +20,7 @@ ranked as (
         coordinate as (partition by period, city_code, zone_key, indicator_code, basis),
         coordinate_by_preference as (
             partition by period, city_code, zone_key, indicator_code, basis
-            order by is_from_city_report desc, filed_at desc, document_id, fact_seq
+            order by {{ source_preference_order() }}
         )
 )
 

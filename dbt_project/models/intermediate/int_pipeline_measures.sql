@@ -11,7 +11,7 @@ ranked as (
         *,
         row_number() over (
             partition by period, city_code, zone_key, scope, stage, measure
-            order by is_from_city_report desc, filed_at desc, document_id, fact_seq
+            order by {{ source_preference_order() }}
         ) as measure_rank,
         first_value(document_id) over row_by_preference as primary_document_id,
         first_value(zone_name) over row_by_preference as primary_zone_name,
@@ -19,7 +19,7 @@ ranked as (
     from facts
     window row_by_preference as (
         partition by period, city_code, zone_key, scope, stage
-        order by is_from_city_report desc, filed_at desc, document_id, fact_seq
+        order by {{ source_preference_order() }}
     )
 ),
 

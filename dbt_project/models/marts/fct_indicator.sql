@@ -131,6 +131,5 @@ select
     evidence,
     source_count,
     statement_count,
-    has_conflicting_sources,
-    '{{ invocation_id }}' as dbt_invocation_id
+    has_conflicting_sources
 from derived

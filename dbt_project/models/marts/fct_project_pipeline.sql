@@ -16,14 +16,31 @@ with measures as (
     where {{ in_period_window('period') }}
 ),
 
+-- The base of the rate is the stage's investment, except for projects in production whose 达产率
+-- counts the industrial (产业) projects among them: their investment is the base when stated
+-- (e.g. 产业项目56个，总投资171.26亿元，达产52个，总投资163.8亿元，达产率95.64% = 163.8 / 171.26).
+based as (
+    select
+        *,
+        case
+            when stage = 'in_production' and industrial_investment is not null then 'industrial_investment'
+            else 'investment'
+        end as rate_base,
+        case
+            when stage = 'in_production' and industrial_investment is not null then industrial_investment
+            else investment
+        end as rate_base_investment
+    from measures
+),
+
 computed as (
     select
         *,
         case
-            when advanced_investment is not null and investment is not null and investment <> 0
-                then advanced_investment / investment * 100
+            when advanced_investment is not null and rate_base_investment is not null and rate_base_investment <> 0
+                then advanced_investment / rate_base_investment * 100
         end as computed_rate_exact
-    from measures
+    from based
 )
 
 select
@@ -48,12 +65,12 @@ select
     industrial_investment,
     expected_annual_output,
     reported_rate_pct,
+    rate_base,
     round(computed_rate_exact, 6) as computed_rate_pct,
     round(reported_rate_pct - computed_rate_exact, 6) as rate_gap_pp,
     document_id,
     fact_ids,
     evidence,
     measure_count,
-    source_count,
-    '{{ invocation_id }}' as dbt_invocation_id
+    source_count
 from computed

@@ -25,8 +25,8 @@ facts_per_document as (
     select
         period,
         document_id,
-        coalesce(sum(facts) filter (where fact_type = 'indicator'), 0) as indicator_fact_count,
-        coalesce(sum(facts) filter (where fact_type = 'pipeline'), 0) as pipeline_fact_count
+        cast(coalesce(sum(facts) filter (where fact_type = 'indicator'), 0) as bigint) as indicator_fact_count,
+        cast(coalesce(sum(facts) filter (where fact_type = 'pipeline'), 0) as bigint) as pipeline_fact_count
     from fact_counts
     group by all
 ),

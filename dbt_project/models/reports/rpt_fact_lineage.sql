@@ -21,7 +21,7 @@ pipeline_chosen as (
             period, fact_id,
             row_number() over (
                 partition by period, city_code, zone_key, scope, stage, measure
-                order by is_from_city_report desc, filed_at desc, document_id, fact_seq
+                order by {{ source_preference_order() }}
             ) as measure_rank
         from pipeline_facts
     )

@@ -1,0 +1,17 @@
+-- A fact whose unit differs from its indicator's reference unit was probably converted wrongly
+-- (万元 left unconverted, a share read as an amount). Warns: the figure may still be right.
+{{ config(severity='warn') }}
+
+select
+    fct.period,
+    fct.city_code,
+    fct.zone_key,
+    fct.indicator_code,
+    fct.basis,
+    fct.unit as fact_unit,
+    dim.unit as reference_unit,
+    fct.fact_id
+from {{ ref('fct_indicator') }} as fct
+join {{ ref('dim_indicator') }} as dim using (indicator_code)
+where fct.unit is distinct from dim.unit
+    and fct.value is not null

@@ -1,0 +1,20 @@
+-- For cumulative actual figures, a month's value must equal the previous month's value plus its
+-- single-month figure, whichever run (full or incremental) wrote the two months.
+select
+    cur.indicator_fact_key,
+    cur.period,
+    cur.value,
+    prev.value as previous_value,
+    cur.single_month_value
+from {{ ref('fct_indicator') }} as cur
+join {{ ref('fct_indicator') }} as prev
+    on prev.period = cur.previous_period
+    and prev.city_code is not distinct from cur.city_code
+    and prev.zone_key is not distinct from cur.zone_key
+    and prev.indicator_code = cur.indicator_code
+    and prev.basis = cur.basis
+where cur.basis = 'actual'
+    and cur.is_cumulative
+    and cur.value is not null
+    and prev.value is not null
+    and (cur.single_month_value is null or abs(prev.value + cur.single_month_value - cur.value) > 1e-6)
