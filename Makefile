@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+export DEVZONE_HOME ?= $(CURDIR)/.devzone
 
-.PHONY: run test bench clean
+.PHONY: run test ui bench clean
 
 $(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -12,10 +13,16 @@ $(INSTALLED): pyproject.toml requirements.lock
 	touch $(INSTALLED)
 
 run: $(INSTALLED)
-	$(BIN)/devzone extract --summary samples/reports/*/*
+	$(BIN)/devzone run --all --samples samples/reports
+	@echo
+	@echo "Open the Dagster UI on this instance: make ui  (then http://127.0.0.1:3000)"
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -q
+
+ui: $(INSTALLED)
+	$(BIN)/python -c "from orchestration.runner import instance; instance()"
+	DAGSTER_HOME=$(DEVZONE_HOME)/dagster $(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/extraction_throughput.py

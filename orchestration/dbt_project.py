@@ -1,13 +1,22 @@
 """The one `DbtProject` definition, imported by the dbt assets and by the resources."""
 from __future__ import annotations
 
-from dagster_dbt import DbtProject
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration import settings
 
 settings.home()  # exports DEVZONE_HOME, which profiles.yml reads
 
 devzone_dbt = DbtProject(project_dir=settings.DBT_PROJECT_DIR)
+# The dbt of this interpreter's environment, whatever PATH says.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=devzone_dbt, dbt_executable=DBT_EXECUTABLE)
 
 WATCHED = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests", "snapshots")
 
@@ -22,4 +31,4 @@ def ensure_manifest() -> None:
         files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
         newest = max([newest, *(f.stat().st_mtime for f in files if f.is_file())])
     if not manifest.exists() or manifest.stat().st_mtime < newest:
-        devzone_dbt.preparer.prepare(devzone_dbt)
+        dbt_resource().cli(["parse", "--quiet"], target_path=devzone_dbt.target_path).wait()

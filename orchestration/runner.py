@@ -5,6 +5,8 @@ Several months run as one run (a single-run backfill over the month range).
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,37 @@ def instance():
         config.write_text(INSTANCE_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return DagsterInstance.get()
+
+
+LAUNCHER_TAG = "devzone/launcher"
+
+
+@contextlib.contextmanager
+def pipeline_lock():
+    """One `devzone run` at a time per home (DuckDB has one writer anyway)."""
+    path = settings.home() / "pipeline.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def reap_orphaned_runs(dagster_instance) -> list[str]:
+    """Runs of `devzone run` still marked in progress while we hold the lock were killed (their
+    process is gone): mark them failed and give back their DuckDB writer slot, which would
+    otherwise block every later run."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    in_progress = [DagsterRunStatus.STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.NOT_STARTED]
+    reaped = []
+    for run in dagster_instance.get_runs(RunsFilter(statuses=in_progress, tags={LAUNCHER_TAG: "cli"})):
+        dagster_instance.report_run_failed(run)
+        dagster_instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        reaped.append(run.run_id)
+    return reaped
 
 
 def landed_months() -> list[str]:
@@ -60,11 +93,19 @@ def run_months(months: list[str]) -> RunSummary:
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("monthly_pipeline")
+    tags = {LAUNCHER_TAG: "cli"}
     if len(months) == 1:
         kwargs = {"partition_key": months[0]}
     else:
-        kwargs = {"tags": {ASSET_PARTITION_RANGE_START_TAG: months[0], ASSET_PARTITION_RANGE_END_TAG: months[-1]}}
-    result = job.execute_in_process(instance=instance(), raise_on_error=False, **kwargs)
+        tags.update({ASSET_PARTITION_RANGE_START_TAG: months[0], ASSET_PARTITION_RANGE_END_TAG: months[-1]})
+        kwargs = {}
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    with pipeline_lock():
+        dagster_instance = instance()
+        reap_orphaned_runs(dagster_instance)
+        result = job.execute_in_process(
+            instance=dagster_instance, raise_on_error=False, run_config=quiet, tags=tags, **kwargs
+        )
     summary = RunSummary(result.success, result.run_id, months)
     for evaluation in result.get_asset_check_evaluations():
         if evaluation.passed:

@@ -150,7 +150,8 @@ def test_every_model_and_column_is_described(dbt):
             problems.append(f"source {source['name']}: no description")
         problems += [f"source {source['name']}.{c}: no description"
                      for c, col in source["columns"].items() if not col.get("description", "").strip()]
-        expected = ["extracted_facts"] if source["name"].endswith("_facts") else ["raw_reports"]
+        op = "extracted_facts" if source["name"].endswith("_facts") else "raw_reports"
+        expected = [op, source["name"]]
         assert source["config"]["meta"]["dagster"]["asset_key"] == expected, source["name"]
     assert not problems, "\n".join(problems)
 

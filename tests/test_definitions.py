@@ -40,18 +40,21 @@ def test_lineage_from_landing_files_through_raw_reports_to_every_mart_and_the_ap
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     marts = {k for k in keys if k.split("/")[-1].startswith(("fct_", "dim_", "rpt_"))}
     assert {"fct_indicator", "fct_project_pipeline", "dim_city", "dim_zone", "dim_indicator", "dim_period"} <= marts
-    downstream = {k.to_user_string() for k in reachable(children, dg.AssetKey("raw_reports"))}
+    downstream = {k.to_user_string() for k in reachable(children, dg.AssetKey(["raw_reports", "documents"]))}
     assert marts <= downstream, marts - downstream
-    assert {"extracted_facts", "serving_snapshot", "managers_app"} <= downstream
-    assert dg.AssetKey("raw_reports") in reachable(children, dg.AssetKey("landing_reports"))
+    assert {"extracted_facts/indicator_facts", "extracted_facts/pipeline_facts", "serving_snapshot", "managers_app"} <= downstream
+    from_landing = reachable(children, dg.AssetKey("landing_reports"))
+    assert {dg.AssetKey(["raw_reports", t]) for t in ("documents", "document_history", "quarantine")} <= from_landing
 
 
 def test_dbt_sources_are_the_python_assets():
     _, graph, _ = asset_graph()
-    parents = {p.to_user_string() for p in graph.get(dg.AssetKey("stg_indicator_facts")).parent_keys}
-    assert parents == {"extracted_facts"}
-    parents = {p.to_user_string() for p in graph.get(dg.AssetKey("stg_documents")).parent_keys}
-    assert parents == {"raw_reports"}
+    for model, source in [
+        ("stg_indicator_facts", "extracted_facts/indicator_facts"), ("stg_pipeline_facts", "extracted_facts/pipeline_facts"),
+        ("stg_documents", "raw_reports/documents"), ("stg_document_history", "raw_reports/document_history"),
+        ("stg_quarantine", "raw_reports/quarantine"),
+    ]:
+        assert {p.to_user_string() for p in graph.get(dg.AssetKey(model)).parent_keys} == {source}
 
 
 def test_every_asset_is_monthly_partitioned_and_backfills_in_one_run():

@@ -1,9 +1,20 @@
 -- The indicators the reports state (from the indicators seed, which the extractor reads too).
+with coverage as (
+    -- How often the reports state each indicator (links the dimension to the reports).
+    select indicator_code, count(*) as statement_count, min(period) as first_period, max(period) as last_period
+    from {{ ref('int_indicator_facts') }}
+    group by indicator_code
+)
+
 select
-    indicator_code,
-    indicator_name,
-    synonyms,
-    unit,
-    cumulative as is_cumulative,
-    description
-from {{ ref('indicators') }}
+    indicators.indicator_code,
+    indicators.indicator_name,
+    indicators.synonyms,
+    indicators.unit,
+    indicators.cumulative as is_cumulative,
+    indicators.description,
+    coalesce(coverage.statement_count, 0) as statement_count,
+    coverage.first_period,
+    coverage.last_period
+from {{ ref('indicators') }} as indicators
+left join coverage using (indicator_code)

@@ -3,6 +3,11 @@
 with months as (
     select cast(month_start as date) as month_start
     from range(date '2021-01-01', date '2036-01-01', interval 1 month) as t(month_start)
+),
+
+-- Documents filed per month (links the calendar to the reports).
+filed as (
+    select period, count(*) as document_count from {{ ref('stg_documents') }} group by period
 )
 
 select
@@ -17,5 +22,7 @@ select
     month_start,
     cast(last_day(month_start) as date) as month_end,
     strftime(month_start - interval 1 month, '%Y-%m') as previous_period,
-    strftime(month_start - interval 1 year, '%Y-%m') as same_period_last_year
+    strftime(month_start - interval 1 year, '%Y-%m') as same_period_last_year,
+    coalesce(filed.document_count, 0) as document_count
 from months
+left join filed on filed.period = strftime(months.month_start, '%Y-%m')
