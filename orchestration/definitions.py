@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration import publishing, settings, warehouse
 from orchestration.dbt_project import dbt_resource, devzone_dbt, ensure_manifest
@@ -18,7 +18,9 @@ from orchestration.dbt_project import dbt_resource, devzone_dbt, ensure_manifest
 ensure_manifest()
 
 WRITER_POOL = "duckdb_writer"
-monthly = dg.MonthlyPartitionsDefinition(start_date=settings.FIRST_MONTH, fmt="%Y-%m", timezone="Asia/Shanghai")
+monthly = dg.MonthlyPartitionsDefinition(
+    start_date=settings.FIRST_MONTH, fmt="%Y-%m", timezone="Asia/Shanghai", end_offset=settings.months_ahead()
+)
 
 landing_reports = dg.AssetSpec(
     "landing_reports",
@@ -151,7 +153,8 @@ def dbt_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
     project=devzone_dbt,
     partitions_def=monthly,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    dagster_dbt_translator=DevzoneTranslator(),
+    # Source tests become checks on the raw tables the Python assets write.
+    dagster_dbt_translator=DevzoneTranslator(DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)),
     pool=WRITER_POOL,
 )
 def devzone_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):

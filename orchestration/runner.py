@@ -100,7 +100,10 @@ def run_months(months: list[str]) -> RunSummary:
         tags.update({ASSET_PARTITION_RANGE_START_TAG: months[0], ASSET_PARTITION_RANGE_END_TAG: months[-1]})
         kwargs = {}
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    with pipeline_lock():
+    log = settings.home() / "logs" / "devzone-run.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    # dbt's progress lines go to the log file (and to the run's logs in the Dagster UI), not the terminal.
+    with pipeline_lock(), open(log, "w", encoding="utf-8") as log_file, contextlib.redirect_stdout(log_file):
         dagster_instance = instance()
         reap_orphaned_runs(dagster_instance)
         result = job.execute_in_process(
@@ -163,6 +166,7 @@ def format_summary(summary: RunSummary) -> str:
         + "".join(f"\n  failed: {c}" for c in summary.checks_failed),
     ]
     lines += [f"error: {e}" for e in summary.errors]
+    lines.append(f"log: {settings.home() / 'logs' / 'devzone-run.log'}")
     if summary.published:
         lines.append(f"published: {settings.serving_path()}")
     else:

@@ -14,6 +14,12 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 FIRST_MONTH = "2021-01"
 
 
+def months_ahead() -> int:
+    """Months after the last complete month that are partitions too: 0 in production; benchmarks
+    of ten years of synthetic history need months that have not happened yet."""
+    return int(os.environ.get("DEVZONE_MONTHS_AHEAD", "0"))
+
+
 def home() -> Path:
     path = Path(os.environ.get("DEVZONE_HOME") or PROJECT_ROOT / ".devzone").resolve()
     os.environ["DEVZONE_HOME"] = str(path)  # dbt's profiles.yml and child processes read it

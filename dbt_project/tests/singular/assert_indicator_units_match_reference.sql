@@ -1,6 +1,6 @@
 -- A fact whose unit differs from its indicator's reference unit was probably converted wrongly
 -- (万元 left unconverted, a share read as an amount). Warns: the figure may still be right.
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'fct_indicator'}}}) }}
 
 select
     fct.period,

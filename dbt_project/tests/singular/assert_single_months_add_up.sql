@@ -1,5 +1,6 @@
 -- For cumulative actual figures, a month's value must equal the previous month's value plus its
 -- single-month figure, whichever run (full or incremental) wrote the two months.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_indicator'}}}) }}
 select
     cur.indicator_fact_key,
     cur.period,
