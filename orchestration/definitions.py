@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration import publishing, settings, warehouse
 from orchestration.dbt_project import dbt_resource, devzone_dbt, ensure_manifest
@@ -153,8 +153,7 @@ def dbt_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
     project=devzone_dbt,
     partitions_def=monthly,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    # Source tests become checks on the raw tables the Python assets write.
-    dagster_dbt_translator=DevzoneTranslator(DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)),
+    dagster_dbt_translator=DevzoneTranslator(),
     pool=WRITER_POOL,
 )
 def devzone_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):

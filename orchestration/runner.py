@@ -99,7 +99,8 @@ def run_months(months: list[str]) -> RunSummary:
     else:
         tags.update({ASSET_PARTITION_RANGE_START_TAG: months[0], ASSET_PARTITION_RANGE_END_TAG: months[-1]})
         kwargs = {}
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    # The console shows errors; the full run log is in the Dagster UI and the summary says what failed.
+    quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
     log = settings.home() / "logs" / "devzone-run.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     # dbt's progress lines go to the log file (and to the run's logs in the Dagster UI), not the terminal.

@@ -65,3 +65,27 @@ def test_every_asset_is_monthly_partitioned_and_backfills_in_one_run():
             assert assets_def.partitions_def == monthly, assets_def.keys
             assert assets_def.backfill_policy == dg.BackfillPolicy.single_run(), assets_def.keys
     assert monthly.get_first_partition_key() == "2021-01"
+
+
+def test_sensor_requests_a_run_for_a_month_whose_landing_folder_changed(tmp_path, monkeypatch):
+    from orchestration.definitions import landing_sensor
+
+    monkeypatch.setenv("DEVZONE_HOME", str(tmp_path))
+    for month in ("2023-06", "2023-09"):
+        (tmp_path / "landing" / month).mkdir(parents=True)
+        (tmp_path / "landing" / month / "a.txt").write_text("晋中市开发区", encoding="utf-8")
+    (tmp_path / "landing" / "notes").mkdir()
+
+    context = dg.build_sensor_context()
+    first = list(landing_sensor(context))
+    assert sorted(r.partition_key for r in first) == ["2023-06", "2023-09"]
+    cursor = context.cursor
+
+    context = dg.build_sensor_context(cursor=cursor)
+    assert list(landing_sensor(context)) == []
+
+    (tmp_path / "landing" / "2023-09" / "b.txt").write_text("吕梁市开发区", encoding="utf-8")
+    context = dg.build_sensor_context(cursor=cursor)
+    again = list(landing_sensor(context))
+    assert [r.partition_key for r in again] == ["2023-09"]
+    assert again[0].run_key != next(r.run_key for r in first if r.partition_key == "2023-09")

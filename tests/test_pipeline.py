@@ -247,3 +247,34 @@ def _dbt_running(pid: int) -> bool:
     """True once the run has started its dbt child process."""
     out = subprocess.run(["ps", "-o", "args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
     return "dbt" in out
+
+
+def test_a_failing_dbt_test_blocks_publishing_and_keeps_the_served_file(home_copy):
+    """A fact whose indicator is not in the reference fails a relationships test (severity error):
+    the run fails before publishing and the serving file is the one published before."""
+    from dagster import AssetKey
+
+    from orchestration.definitions import defs, devzone_dbt_models
+    from orchestration.runner import instance
+
+    month = MONTHS[2]
+    serving = home_copy / "serving.duckdb"
+    before = snapshot(serving)
+    con = duckdb.connect(str(home_copy / "warehouse.duckdb"))
+    try:
+        con.execute(
+            "insert into raw.indicator_facts select period, doc_id, 9999, file_name, city, zone, zone_code, zone_resolved,"
+            " 'bogus_indicator', value, unit, yoy_pct, basis, evidence, evidence_start, evidence_end, value_start, value_end"
+            " from raw.indicator_facts where period = ? limit 1",
+            [month],
+        )
+    finally:
+        con.close()
+    job = defs.resolve_job_def("monthly_pipeline")
+    selection = [*devzone_dbt_models.keys, AssetKey("serving_snapshot")]
+    result = job.execute_in_process(
+        partition_key=month, instance=instance(), asset_selection=selection, raise_on_error=False
+    )
+    assert not result.success
+    assert not any(e.asset_key == AssetKey("serving_snapshot") for e in result.get_asset_materialization_events())
+    assert snapshot(serving) == before

@@ -1,0 +1,57 @@
+{#- The shared placing of extracted statements (indicator or campaign): city code from the
+    cities seed, zone key from the extractor's zone code (or the written name when the zone is
+    not in the seeds), the area level, and the filing facts of the stating document that decide
+    between competing statements downstream. -#}
+{% macro placed_statements(staging_model, statement_columns) %}
+with facts as (
+    select * from {{ ref(staging_model) }}
+),
+
+cities as (
+    select * from {{ ref('cities') }}
+),
+
+documents as (
+    select period, document_id, report_city, filed_at from {{ ref('stg_documents') }}
+)
+
+select
+    facts.fact_id,
+    facts.period,
+    facts.year,
+    facts.month,
+    facts.document_id,
+    facts.fact_seq,
+    facts.file_name,
+    facts.city_name as city_name_written,
+    cities.city_code,
+    coalesce(cities.city_name, facts.city_name) as city_name,
+    facts.zone_name,
+    facts.zone_code,
+    coalesce(facts.zone_code, 'UNRESOLVED:' || facts.zone_name) as zone_key,
+    facts.is_zone_resolved,
+    coalesce(facts.zone_code, 'UNRESOLVED:' || facts.zone_name) is null as is_city_total,
+    facts.city_name is null as is_province,
+    case
+        when coalesce(facts.zone_code, facts.zone_name) is not null then 'zone'
+        when facts.city_name is not null then 'city'
+        else 'province'
+    end as area_level,
+{%- for column in statement_columns %}
+    facts.{{ column }},
+{%- endfor %}
+    facts.evidence,
+    facts.evidence_start,
+    facts.evidence_end,
+    facts.value_start,
+    facts.value_end,
+    documents.report_city,
+    documents.filed_at,
+    coalesce(documents.report_city = facts.city_name, false) as is_from_city_report
+from facts
+left join cities
+    on facts.city_name in (cities.city_name, cities.short_name)
+left join documents
+    on facts.period = documents.period
+    and facts.document_id = documents.document_id
+{% endmacro %}
