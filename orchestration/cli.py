@@ -64,6 +64,9 @@ def summary_line(extraction, period: str | None) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import warnings
+
+    warnings.filterwarnings("ignore", module="dagster")  # beta/preview notices about our own definitions
     from orchestration import runner, settings
 
     if args.samples:

@@ -12,7 +12,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration import publishing, settings, warehouse
+from orchestration import publishing, quality, settings, warehouse
 from orchestration.dbt_project import dbt_resource, devzone_dbt, ensure_manifest
 
 ensure_manifest()
@@ -148,6 +148,13 @@ def dbt_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
     return {"period_start": keys[0], "period_end": keys[-1]}
 
 
+def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    # dbt's unit tests check the models' logic in the test suite (tests/test_dbt_project.py), not on
+    # every monthly run.
+    args = ["build", "--vars", json.dumps(dbt_vars(context)), "--exclude-resource-type", "unit_test"]
+    yield from dbt.cli(args, context=context).stream()
+
+
 @dbt_assets(
     manifest=devzone_dbt.manifest_path,
     project=devzone_dbt,
@@ -157,15 +164,96 @@ def dbt_vars(context: dg.AssetExecutionContext) -> dict[str, str]:
     pool=WRITER_POOL,
 )
 def devzone_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    # dbt's unit tests check the models' logic in the test suite (tests/test_dbt_project.py), not on
-    # every monthly run.
-    args = ["build", "--vars", json.dumps(dbt_vars(context)), "--exclude-resource-type", "unit_test"]
-    yield from dbt.cli(args, context=context).stream()
+    """Seeds, staging, intermediate models, marts and reports (dbt tests run as checks)."""
+    yield from dbt_build(context, dbt)
+
+
+SUITES = quality.SUITE_NAMES
+
+
+QUALITY_DEPS = [
+    dg.AssetKey(["raw_reports", "documents"]),
+    *(dg.AssetKey(["extracted_facts", t]) for t in FACT_TABLES),
+    dg.AssetKey("fct_indicator"),
+    dg.AssetKey("fct_project_pipeline"),
+]
+
+
+@dg.multi_asset(
+    name="quality_results",
+    specs=[
+        dg.AssetSpec(
+            "fct_quality_result", deps=QUALITY_DEPS, group_name="quality", kinds={"great_expectations", "duckdb"},
+            description="The quality gate: every Great Expectations suite (expectations/) validated per month on "
+            "the month's facts and marts (pandas frames read from DuckDB); one row per expectation and month "
+            "with severity, success, observed value and failing rows. Data Docs in <home>/data_docs.",
+        ),
+        dg.AssetSpec(
+            "rpt_quality_month", deps=["fct_quality_result"], group_name="quality", kinds={"duckdb"},
+            description="The quality status of each validated month (expectations, errors, warnings).",
+        ),
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(suite, asset="fct_quality_result", blocking=True,
+                          description=f"Great Expectations suite expectations/{suite}.json; ERROR failures block publishing.")
+        for suite in SUITES
+    ],
+    partitions_def=monthly,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=WRITER_POOL,
+)
+def quality_results(context: dg.AssetExecutionContext):
+    ref = quality.load_reference_data()
+    results: dict[str, list[tuple[str, quality.CheckResult]]] = {suite: [] for suite in SUITES}
+    docs = None
+    with open_warehouse() as con:
+        for month in context.partition_keys:
+            validation = quality.run_month(month, quality.load_month_frames(con, month), ref)
+            warehouse.store_check_results(con, month, context.run.run_id, validation.checks)
+            docs = quality.build_data_docs(validation, settings.data_docs_dir())
+            for check in validation.checks:
+                results[check.suite].append((month, check))
+    errors = [(m, c) for items in results.values() for m, c in items if not c.success and c.severity == "ERROR"]
+    for month, check in errors:
+        context.log.error(f"{month} {check.name}: {check.rule} Observed: {check.observed_value}")
+    yield dg.MaterializeResult(asset_key="fct_quality_result", metadata={
+        "expectations": sum(len(items) for items in results.values()),
+        "errors": len(errors),
+        "warnings": sum(1 for items in results.values() for _, c in items if not c.success and c.severity == "WARN"),
+        "data_docs": dg.MetadataValue.path(str(docs)) if docs else "none",
+    })
+    yield dg.MaterializeResult(asset_key="rpt_quality_month")
+    for suite, items in results.items():
+        failed = [(m, c) for m, c in items if not c.success]
+        suite_errors = [(m, c) for m, c in failed if c.severity == "ERROR"]
+        yield dg.AssetCheckResult(
+            asset_key="fct_quality_result",
+            check_name=suite,
+            passed=not failed,
+            severity=dg.AssetCheckSeverity.ERROR if suite_errors else dg.AssetCheckSeverity.WARN,
+            description="; ".join(f"{m} {c.expectation} ({c.severity})" for m, c in failed) or "all expectations hold",
+            metadata={
+                "expectations": len(items),
+                "failed_errors": len(suite_errors),
+                "failed_warnings": len(failed) - len(suite_errors),
+                "failures": dg.MetadataValue.md(failure_table(failed)),
+            },
+        )
+
+
+def failure_table(failed: list[tuple[str, "quality.CheckResult"]]) -> str:
+    if not failed:
+        return "all expectations hold"
+    lines = ["| month | severity | expectation | observed | failing rows | sample |", "|---|---|---|---|---|---|"]
+    for month, c in failed:
+        sample = json.dumps(c.failing_sample[:2], ensure_ascii=False, default=str).replace("|", "/")
+        lines.append(f"| {month} | {c.severity} | {c.expectation} | {c.observed_value} | {c.failing_count} | {sample[:300]} |")
+    return "\n".join(lines)
 
 
 MART_KEYS = [
     dg.AssetKey(spec.key.path)
-    for spec in devzone_dbt_models.specs
+    for spec in [*devzone_dbt_models.specs, *quality_results.specs]
     if spec.key.path[-1].startswith(publishing.SERVED_PREFIXES)
 ]
 
@@ -193,7 +281,7 @@ def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 
 monthly_pipeline = dg.define_asset_job(
     "monthly_pipeline",
-    selection=dg.AssetSelection.assets(raw_reports, extracted_facts, serving_snapshot)
+    selection=dg.AssetSelection.assets(raw_reports, extracted_facts, quality_results, serving_snapshot)
     | dg.AssetSelection.assets(devzone_dbt_models),
     partitions_def=monthly,
     description="Read a month's reports, extract facts, build the marts, check them and publish.",
@@ -235,7 +323,10 @@ def landing_sensor(context: dg.SensorEvaluationContext):
 
 
 defs = dg.Definitions(
-    assets=[landing_reports, raw_reports, extracted_facts, devzone_dbt_models, serving_snapshot, managers_app],
+    assets=[
+        landing_reports, raw_reports, extracted_facts, devzone_dbt_models, quality_results, serving_snapshot,
+        managers_app,
+    ],
     jobs=[monthly_pipeline],
     schedules=[monthly_schedule],
     sensors=[landing_sensor],

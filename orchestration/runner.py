@@ -81,13 +81,14 @@ class RunSummary:
     quarantined: list[str] = field(default_factory=list)
     facts_per_city: dict[str, int] = field(default_factory=dict)
     checks_passed: int = 0
-    checks_failed: list[str] = field(default_factory=list)
+    checks_failed: list[str] = field(default_factory=list)  # ERROR severity: blocks publishing
+    checks_warned: list[str] = field(default_factory=list)  # WARN severity: recorded and shown
     published: bool = False
     errors: list[str] = field(default_factory=list)
 
 
 def run_months(months: list[str]) -> RunSummary:
-    from dagster import DagsterEventType
+    from dagster import AssetCheckSeverity, DagsterEventType
     from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
     from orchestration.definitions import defs
@@ -112,10 +113,15 @@ def run_months(months: list[str]) -> RunSummary:
         )
     summary = RunSummary(result.success, result.run_id, months)
     for evaluation in result.get_asset_check_evaluations():
+        name = f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}"
+        if evaluation.description and not evaluation.passed:
+            name += f" — {evaluation.description}"
         if evaluation.passed:
             summary.checks_passed += 1
+        elif evaluation.severity == AssetCheckSeverity.ERROR:
+            summary.checks_failed.append(name)
         else:
-            summary.checks_failed.append(f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}")
+            summary.checks_warned.append(name)
     summary.published = any(
         e.event_type == DagsterEventType.ASSET_MATERIALIZATION and e.asset_key.path == ["serving_snapshot"]
         for e in result.all_events
@@ -163,11 +169,14 @@ def format_summary(summary: RunSummary) -> str:
         f"superseded: {len(summary.superseded)}" + "".join(f"\n  {s}" for s in summary.superseded),
         f"quarantined: {len(summary.quarantined)}" + "".join(f"\n  {q}" for q in summary.quarantined),
         "facts per city: " + ", ".join(f"{c} {n}" for c, n in summary.facts_per_city.items()),
-        f"checks: {summary.checks_passed} passed, {len(summary.checks_failed)} failed"
-        + "".join(f"\n  failed: {c}" for c in summary.checks_failed),
+        f"checks: {summary.checks_passed} passed, {len(summary.checks_failed)} failed (ERROR), "
+        f"{len(summary.checks_warned)} with warnings"
+        + "".join(f"\n  failed: {c}" for c in summary.checks_failed)
+        + "".join(f"\n  warning: {c}" for c in summary.checks_warned),
     ]
     lines += [f"error: {e}" for e in summary.errors]
     lines.append(f"log: {settings.home() / 'logs' / 'devzone-run.log'}")
+    lines.append(f"quality report (Data Docs): {settings.data_docs_dir() / 'index.html'}")
     if summary.published:
         lines.append(f"published: {settings.serving_path()}")
     else:

@@ -7,6 +7,7 @@ month replaces it and a killed run leaves the previous state. Dagster's `raw_rep
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -95,6 +96,42 @@ create table if not exists raw.pipeline_facts (
 );
 """
 
+# The quality gate's results are marts themselves (the app's 数据质量 page reads them): the gate
+# runs after dbt has built the fact marts, so dbt cannot build them without a cycle.
+QUALITY_DDL = """
+create table if not exists main.fct_quality_result (
+    quality_result_key varchar not null,  -- md5 of period, suite, expectation
+    period varchar not null,
+    run_id varchar not null,          -- the run that validated the month
+    suite_name varchar not null,      -- extracted_indicator_facts, extracted_pipeline_facts, fct_indicator, fct_project_pipeline, cross_checks
+    expectation_name varchar not null,
+    rule varchar,                     -- what it checks and why
+    severity varchar not null,        -- ERROR (blocks publishing) | WARN (shown)
+    is_success boolean not null,
+    status varchar not null,          -- passed | failed | warning
+    observed_value varchar,
+    failing_count integer,
+    failing_sample varchar,           -- JSON array of up to 5 failing rows, with their evidence sentences
+    primary key (period, suite_name, expectation_name)
+);
+"""
+RPT_QUALITY_MONTH = """
+create or replace table main.rpt_quality_month as
+select
+    period,
+    count(*) as expectations,
+    count(*) filter (where is_success) as passed,
+    count(*) filter (where status = 'failed') as errors,
+    count(*) filter (where status = 'warning') as warnings,
+    case
+        when count(*) filter (where status = 'failed') > 0 then '未通过'
+        when count(*) filter (where status = 'warning') > 0 then '有警告'
+        else '通过'
+    end as quality_status
+from main.fct_quality_result
+group by period
+"""
+
 INDICATOR_COLUMNS = ("city", "zone", "zone_code", "zone_resolved", "metric", "value", "unit", "yoy_pct", "basis")
 PIPELINE_COLUMNS = ("city", "zone", "zone_code", "zone_resolved", "scope", "stage", "measure", "value")
 PROVENANCE_COLUMNS = ("evidence", "evidence_start", "evidence_end", "value_start", "value_end")
@@ -127,6 +164,7 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), read_only=read_only)
     if not read_only:
         con.execute(RAW_DDL)
+        con.execute(QUALITY_DDL)
     return con
 
 
@@ -246,3 +284,25 @@ def load_facts(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, int]:
         con.execute("rollback")
         raise
     return counts
+
+
+def store_check_results(con: duckdb.DuckDBPyConnection, period: str, run_id: str, checks) -> None:
+    """Replace the month's quality results with this run's, and refresh the monthly summary."""
+    rows = [
+        (
+            hashlib.md5(f"{period}|{c.suite}|{c.expectation}".encode()).hexdigest(), period, run_id, c.suite,
+            c.expectation, c.rule, c.severity, c.success,
+            "passed" if c.success else "failed" if c.severity == "ERROR" else "warning",
+            c.observed_value, c.failing_count, json.dumps(c.failing_sample, ensure_ascii=False, default=str),
+        )
+        for c in checks
+    ]
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from main.fct_quality_result where period = ?", [period])
+        insert_rows(con, "main.fct_quality_result", rows)
+        con.execute(RPT_QUALITY_MONTH)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
