@@ -6,6 +6,7 @@ month replaces it and a killed run leaves the previous state. Dagster's `raw_rep
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -146,6 +147,18 @@ class MonthDocuments:
     quarantined: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
 
 
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """All or nothing: a failed or killed step leaves the month as it was."""
+    con.execute("begin transaction")
+    try:
+        yield
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
     """Bulk insert through a data frame (executemany is row by row in DuckDB)."""
     if not rows:
@@ -220,8 +233,7 @@ def load_documents(con: duckdb.DuckDBPyConnection, period: str, month_dir: Path)
             result.superseded.append(document.file_name)
             history_rows.append((period, document.doc_id, document.file_name, city, filed[document.doc_id], "superseded", winner.doc_id))
 
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         previous = con.execute(
             "select doc_id, report_city, file_name from raw.documents where period = ?", [period]
         ).fetchall()
@@ -246,10 +258,6 @@ def load_documents(con: duckdb.DuckDBPyConnection, period: str, month_dir: Path)
         for row in history_rows:
             con.execute("delete from raw.document_history where period = ? and doc_id = ?", [row[0], row[1]])
         insert_rows(con, "raw.document_history", history_rows)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return result
 
 
@@ -273,16 +281,11 @@ def load_facts(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, int]:
                 indicator_rows.append(head + tuple(f[c] for c in INDICATOR_COLUMNS) + provenance)
             else:
                 pipeline_rows.append(head + tuple(f[c] for c in PIPELINE_COLUMNS) + provenance)
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute("delete from raw.indicator_facts where period = ?", [period])
         con.execute("delete from raw.pipeline_facts where period = ?", [period])
         insert_rows(con, "raw.indicator_facts", indicator_rows)
         insert_rows(con, "raw.pipeline_facts", pipeline_rows)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return counts
 
 
@@ -297,12 +300,7 @@ def store_check_results(con: duckdb.DuckDBPyConnection, period: str, run_id: str
         )
         for c in checks
     ]
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         con.execute("delete from main.fct_quality_result where period = ?", [period])
         insert_rows(con, "main.fct_quality_result", rows)
         con.execute(RPT_QUALITY_MONTH)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
