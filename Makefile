@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export DEVZONE_HOME ?= $(CURDIR)/.devzone
 
-.PHONY: run test ui bench clean
+.PHONY: run test ui app bench clean
 
 $(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(INSTALLED)
 ui: $(INSTALLED)
 	$(BIN)/python -c "from orchestration.runner import instance; instance()"
 	DAGSTER_HOME=$(DEVZONE_HOME)/dagster $(BIN)/dagster dev -h 127.0.0.1 -p 3000
+
+app: $(INSTALLED)
+	$(BIN)/streamlit run app/streamlit_app.py --server.headless true --server.address 127.0.0.1 \
+		--browser.gatherUsageStats false
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/extraction_throughput.py

@@ -518,7 +518,7 @@ def _city_growth_rows(fct: pd.DataFrame, ref: ReferenceData) -> pd.DataFrame:
         group = groups.get((city.period, city.city_code, city.indicator_code, city.basis))
         if group is None or group["yoy_pct"].isna().any() or (group["yoy_pct"] <= -100).any():
             continue
-        total = float(group["value"].sum())
+        total = round(float(group["value"].sum()), 6)
         if abs(total - city.value) > SUM_TOLERANCE + 1e-9:
             continue
         implied = implied_growth_pct(group["value"], group["yoy_pct"])
@@ -963,6 +963,7 @@ def load_month_frames(con: "duckdb.DuckDBPyConnection", period: str, marts_schem
         select distinct city from raw.indicator_facts where period = ? and city is not null
         union
         select distinct city from raw.pipeline_facts where period = ? and city is not null
+        order by city
         """,
         [previous, previous],
     )
@@ -970,9 +971,17 @@ def load_month_frames(con: "duckdb.DuckDBPyConnection", period: str, marts_schem
         indicator_facts=frame("select * from raw.indicator_facts where period = ? order by doc_id, fact_seq", [period]),
         pipeline_facts=frame("select * from raw.pipeline_facts where period = ? order by doc_id, fact_seq", [period]),
         documents=documents,
-        fct_indicator=frame(f"select * from {marts_schema}.fct_indicator where period = ?", [period]),
-        fct_indicator_previous=frame(f"select * from {marts_schema}.fct_indicator where period = ?", [same_year_previous]),
-        fct_project_pipeline=frame(f"select * from {marts_schema}.fct_project_pipeline where period = ?", [period]),
+        # Ordered: a table rewritten by dbt returns its rows in another order, and the sums, samples
+        # and "e.g." values of the results must not depend on it (same facts, same results).
+        fct_indicator=frame(
+            f"select * from {marts_schema}.fct_indicator where period = ? order by indicator_fact_key", [period]
+        ),
+        fct_indicator_previous=frame(
+            f"select * from {marts_schema}.fct_indicator where period = ? order by indicator_fact_key", [same_year_previous]
+        ),
+        fct_project_pipeline=frame(
+            f"select * from {marts_schema}.fct_project_pipeline where period = ? order by pipeline_fact_key", [period]
+        ),
         previous_month_cities=set(cities["city"].tolist()),
     )
 

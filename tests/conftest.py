@@ -1,4 +1,6 @@
 import json
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -9,6 +11,8 @@ SHARED = ROOT.parent / "shared"
 SEED_REPORT = SHARED / "seeds" / "000_ba67b8aa7711c97e.txt"
 SEED_FACTS = SHARED / "acceptance" / "seed_facts.jsonl"
 SCORE_PY = SHARED / "acceptance" / "score.py"
+SAMPLES = ROOT / "samples"
+SAMPLE_MONTHS = sorted(p.name for p in (SAMPLES / "reports").iterdir())
 
 
 def load_jsonl(path: Path) -> list[dict]:
@@ -26,3 +30,31 @@ def scorer():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def use_home(path: Path) -> None:
+    os.environ["DEVZONE_HOME"] = str(path)
+
+
+def land(home: Path, month: str) -> None:
+    target = home / "landing" / month
+    target.mkdir(parents=True, exist_ok=True)
+    for report in sorted((SAMPLES / "reports" / month).iterdir()):
+        shutil.copy2(report, target / report.name)
+
+
+@pytest.fixture(scope="session")
+def built_home(tmp_path_factory):
+    """The session's warehouse: every sample month landed and published by one pipeline run (a
+    single-run backfill). Tests that change inputs work on copies of it."""
+    home = tmp_path_factory.mktemp("devzone_home")
+    use_home(home)
+    from orchestration import runner
+    from orchestration.definitions import monthly
+
+    for month in SAMPLE_MONTHS:
+        land(home, month)
+    # Every sample month in one run: a single-run backfill over the months' range.
+    keys = monthly.get_partition_keys()
+    span = keys[keys.index(SAMPLE_MONTHS[0]): keys.index(SAMPLE_MONTHS[-1]) + 1]
+    return home, {"backfill": runner.run_months(span)}

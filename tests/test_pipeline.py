@@ -17,10 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, load_jsonl
+from conftest import ROOT, SAMPLE_MONTHS, SAMPLES, land, load_jsonl, use_home
 
-SAMPLES = ROOT / "samples"
-SAMPLE_MONTHS = sorted(p.name for p in (SAMPLES / "reports").iterdir())
 MONTHS = ["2023-06", "2023-09", "2024-03"]  # re-run one by one (partition_key) by the tests below
 
 
@@ -33,15 +31,6 @@ def assert_same_marts(after: dict, before: dict) -> None:
     assert after == before
 
 
-def use_home(path: Path) -> None:
-    os.environ["DEVZONE_HOME"] = str(path)
-
-
-def land(home: Path, month: str) -> None:
-    target = home / "landing" / month
-    target.mkdir(parents=True, exist_ok=True)
-    for report in sorted((SAMPLES / "reports" / month).iterdir()):
-        shutil.copy2(report, target / report.name)
 
 
 def run_month(month: str):
@@ -66,21 +55,6 @@ def snapshot(serving: Path) -> dict[str, list[tuple]]:
         return out
     finally:
         con.close()
-
-
-@pytest.fixture(scope="session")
-def built_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("devzone_home")
-    use_home(home)
-    from orchestration import runner
-    from orchestration.definitions import monthly
-
-    for month in SAMPLE_MONTHS:
-        land(home, month)
-    # Every sample month in one run: a single-run backfill over the months' range.
-    keys = monthly.get_partition_keys()
-    span = keys[keys.index(SAMPLE_MONTHS[0]): keys.index(SAMPLE_MONTHS[-1]) + 1]
-    return home, {"backfill": runner.run_months(span)}
 
 
 @pytest.fixture

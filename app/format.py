@@ -1,0 +1,60 @@
+"""Number formatting as the monthly reports write it: 亿元 with 2 decimals, % with 1 decimal, 万人次."""
+from __future__ import annotations
+
+import math
+
+DASH = "—"
+
+COUNT_UNITS = {"个", "项", "宗", "家", "户"}
+
+
+def missing(v) -> bool:
+    if v is None:
+        return True
+    try:
+        return math.isnan(float(v))
+    except (TypeError, ValueError):
+        return True
+
+
+def num(v, decimals: int = 2) -> str:
+    if missing(v):
+        return DASH
+    return f"{float(v):,.{decimals}f}"
+
+
+def yi(v) -> str:
+    """亿元, two decimals: 94.35 亿元."""
+    return DASH if missing(v) else f"{num(v, 2)} 亿元"
+
+
+def pct(v, signed: bool = False) -> str:
+    """Percent, one decimal: 3.6%; signed=True gives +3.6% / -2.7% (for st.metric deltas)."""
+    if missing(v):
+        return DASH
+    return f"{float(v):+.1f}%" if signed else f"{float(v):.1f}%"
+
+
+def pp(v) -> str:
+    """Percentage points, two decimals (rate gaps are small)."""
+    return DASH if missing(v) else f"{float(v):+.2f} 个百分点"
+
+
+def value(v, unit: str | None) -> str:
+    """A value with its unit: 亿元/亿美元 2 decimals, % 1 decimal, 万人次 2 decimals, counts whole."""
+    if missing(v):
+        return DASH
+    unit = unit or ""
+    if unit == "%":
+        return pct(v)
+    if unit in COUNT_UNITS:
+        return f"{float(v):,.0f} {unit}"
+    return f"{num(v, 2)} {unit}".strip()
+
+
+def decimals_for(unit: str | None) -> int:
+    if unit == "%":
+        return 1
+    if unit in COUNT_UNITS:
+        return 0
+    return 2

@@ -1,0 +1,74 @@
+"""开发区对比: zones ranked by an indicator's value or growth."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import data
+import format as fmt
+
+st.title("开发区对比")
+data.require_serving()
+
+c1, c2, c3, c4 = st.columns(4)
+month = data.month_selector("compare_month", container=c1)
+if month is None:
+    st.stop()
+
+inds = data.query(
+    "select indicator_code, any_value(indicator_name) as name, any_value(unit) as unit, count(*) as n "
+    "from rpt_zone_ranking where period = ? group by 1 order by n desc, 1", [month]
+)
+if inds.empty:
+    st.info("该月没有开发区一级的指标数据。")
+    st.stop()
+names = dict(zip(inds["indicator_code"], inds["name"]))
+units = dict(zip(inds["indicator_code"], inds["unit"]))
+default = list(names).index("industrial_value_added") if "industrial_value_added" in names else 0
+indicator = c2.selectbox("指标", list(names), index=default, format_func=lambda c: f"{names[c]}（{units[c]}）", key="compare_indicator")
+measure = c3.radio("排序依据", ["总量", "同比增速"], horizontal=True, key="compare_measure")
+cities = data.query(
+    "select distinct city_name, city_code from rpt_zone_ranking where period = ? and indicator_code = ? order by city_code",
+    [month, indicator],
+)["city_name"].tolist()
+city = c4.selectbox("城市", ["全部"] + cities, key="compare_city")
+
+sql = "select * from rpt_zone_ranking where period = ? and indicator_code = ?"
+params: list = [month, indicator]
+if city != "全部":
+    sql += " and city_name = ?"
+    params.append(city)
+df = data.query(sql, params)
+
+unit = units[indicator]
+col = "value" if measure == "总量" else "yoy_pct"
+df = df[df[col].notna()].sort_values(col, ascending=False)
+if df.empty:
+    st.info("没有符合条件的开发区数据。")
+    st.stop()
+
+label = f"{names[indicator]}（{unit}）" if measure == "总量" else f"{names[indicator]}同比增速（%）"
+chart = pd.DataFrame({"开发区": df["zone_name"], label: df[col]})
+st.bar_chart(chart, x="开发区", y=label, horizontal=True, sort=f"-{label}")
+
+d = fmt.decimals_for(unit)
+table = pd.DataFrame({
+    "排名": range(1, len(df) + 1),
+    "开发区": df["zone_name"].values,
+    "所属市": df["city_name"].values,
+    "类型": df["zone_type"].values,
+    "级别": df["zone_level"].values,
+    f"{names[indicator]}（{unit}）": df["value"].round(d).values,
+    "同比增速（%）": df["yoy_pct"].round(1).values,
+    "占全市比重（%）": df["share_of_city_pct"].round(1).values,
+    "全省排名（总量）": df["rank_in_province"].values,
+    "全市排名（总量）": df["rank_in_city"].values,
+    "全省排名（增速）": df["yoy_rank_in_province"].values,
+})
+top = df.iloc[0]
+st.caption(
+    f"{'全省' if city == '全部' else city}共 {len(df)} 个开发区；按{measure}排第一的是 {top['zone_name']}："
+    f"{fmt.value(top['value'], unit)}，同比 {fmt.pct(top['yoy_pct'])}。"
+)
+st.dataframe(table, hide_index=True, width="stretch")
+data.downloads(table, f"开发区对比_{names[indicator]}_{month}", key="compare_table")

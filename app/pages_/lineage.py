@@ -1,0 +1,110 @@
+"""溯源: every number with its evidence sentence and document."""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+import data
+import format as fmt
+
+st.title("溯源")
+st.caption("查找某个数字来自哪份报告的哪一句话。")
+data.require_serving()
+
+c1, c2, c3, c4 = st.columns(4)
+month = data.month_selector("lineage_month", container=c1)
+if month is None:
+    st.stop()
+names = data.indicator_names()
+cities = data.query(
+    "select distinct city_name, city_code from rpt_fact_lineage where period = ? and city_name is not null order by city_code", [month]
+)["city_name"].tolist()
+city = c2.selectbox("城市", ["全部"] + cities, key="lineage_city")
+zone_sql = "select distinct zone_name from rpt_fact_lineage where period = ? and zone_name is not null"
+zone_params: list = [month]
+if city != "全部":
+    zone_sql += " and city_name = ?"
+    zone_params.append(city)
+zones = data.query(zone_sql + " order by 1", zone_params)["zone_name"].tolist()
+zone = c3.selectbox("开发区", ["全部", "（全市合计）"] + zones, key="lineage_zone")
+codes = data.query(
+    "select distinct indicator_code from rpt_fact_lineage where period = ? and indicator_code is not null order by 1", [month]
+)["indicator_code"].tolist()
+indicator = c4.selectbox(
+    "指标", ["全部", "三个一批"] + codes,
+    format_func=lambda c: names.get(c, (c, ""))[0] if c not in ("全部", "三个一批") else c, key="lineage_indicator",
+)
+text = st.text_input("原文包含（可选）", key="lineage_text")
+
+sql = "select * from rpt_fact_lineage where period = ?"
+params: list = [month]
+if city != "全部":
+    sql += " and city_name = ?"
+    params.append(city)
+if zone == "（全市合计）":
+    sql += " and zone_name is null"
+elif zone != "全部":
+    sql += " and zone_name = ?"
+    params.append(zone)
+if indicator == "三个一批":
+    sql += " and fact_type = 'pipeline'"
+elif indicator != "全部":
+    sql += " and indicator_code = ?"
+    params.append(indicator)
+if text:
+    sql += " and contains(evidence, ?)"
+    params.append(text)
+df = data.query(sql + " order by file_name, fact_seq", params)
+
+if df.empty:
+    st.info("没有符合条件的数字。")
+    st.stop()
+
+
+def what(row) -> str:
+    if row["fact_type"] == "pipeline":
+        return f"{data.SCOPE_LABELS.get(row['scope'], row['scope'] or '')}{data.STAGE_LABELS.get(row['stage'], row['stage'] or '')}·{row['measure']}"
+    name = names.get(row["indicator_code"], (row["indicator_code"], ""))[0]
+    return name + ("（目标）" if row["basis"] == "target" else "")
+
+
+table = pd.DataFrame({
+    "城市": df["city_name"],
+    "开发区": df["zone_name"].fillna("（全市）"),
+    "指标": df.apply(what, axis=1),
+    "数值": df["value"],
+    "单位": df["unit"],
+    "同比（%）": df["yoy_pct"].round(1),
+    "原文": df["evidence"],
+    "文件": df["file_name"],
+    "第几个数": df["fact_seq"],
+    "采用": df["is_selected"].map({True: "是", False: "否（另有来源）"}),
+    "fact_id": df["fact_id"],
+})
+st.caption(f"找到 {len(table)} 个数字。")
+st.dataframe(table, hide_index=True, width="stretch")
+data.downloads(table, f"溯源_{month}", key="lineage_table")
+
+st.subheader("查看原文")
+options = list(range(len(df)))
+pick = st.selectbox(
+    "选择一个数字", options,
+    format_func=lambda i: f"{table.iloc[i]['城市']} · {table.iloc[i]['开发区']} · {table.iloc[i]['指标']} · {fmt.value(df.iloc[i]['value'], df.iloc[i]['unit'])}",
+    key="lineage_pick",
+)
+row = df.iloc[pick]
+ev = row["evidence"] or ""
+start = None if fmt.missing(row["value_start"]) or fmt.missing(row["evidence_start"]) else int(row["value_start"]) - int(row["evidence_start"])
+end = None if fmt.missing(row["value_end"]) or fmt.missing(row["evidence_start"]) else int(row["value_end"]) - int(row["evidence_start"])
+if start is not None and end is not None and 0 <= start < end <= len(ev):
+    shown = html.escape(ev[:start]) + "<mark><b>" + html.escape(ev[start:end]) + "</b></mark>" + html.escape(ev[end:])
+else:
+    shown = html.escape(ev)
+st.markdown(f"> {shown}", unsafe_allow_html=True)
+st.caption(
+    f"文件：{row['file_name']}（{row['report_city'] or ''}，编码 {row['encoding']}，收到于 {row['filed_at']}）；"
+    f"原文位置 {row['evidence_start']}–{row['evidence_end']}；识别为 {row['value_text']}；数值 {fmt.value(row['value'], row['unit'])}"
+    + ("" if fmt.missing(row["yoy_pct"]) else f"，同比 {fmt.pct(row['yoy_pct'])}")
+)

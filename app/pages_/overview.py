@@ -1,0 +1,75 @@
+"""总览: the month's KPIs for the province and each city."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import data
+import format as fmt
+
+# (column in rpt_city_month_kpis, label); all in 亿元 except foreign investment (亿美元)
+KPIS = [
+    ("industrial_value_added", "规上工业增加值", "亿元"),
+    ("industrial_output", "规上工业总产值", "亿元"),
+    ("industrial_investment", "工业投资", "亿元"),
+    ("fixed_asset_investment", "固定资产投资", "亿元"),
+    ("operating_revenue", "营业收入", "亿元"),
+    ("tax_revenue", "税收收入", "亿元"),
+    ("import_export", "进出口总额", "亿元"),
+    ("foreign_investment_used", "实际利用外资", "亿美元"),
+    ("funds_in_place", "招商引资到位资金", "亿元"),
+]
+
+st.title("总览")
+data.require_serving()
+
+month = data.month_selector("overview_month")
+if month is None:
+    st.stop()
+labels = data.period_labels()
+
+meta = data.query("select published_at, run_id from serving_meta order by published_at desc limit 1")
+docs = data.query("select document_count from dim_period where period = ?", [month])
+quality = data.query("select * from rpt_quality_month where period = ?", [month])
+
+published = meta["published_at"].iloc[0] if not meta.empty else None
+doc_count = int(docs["document_count"].iloc[0]) if not docs.empty and not pd.isna(docs["document_count"].iloc[0]) else 0
+status = quality["quality_status"].iloc[0] if not quality.empty else "未校验"
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("数据月份", labels.get(month, month))
+c2.metric("发布时间", pd.Timestamp(published).strftime("%Y-%m-%d %H:%M") if published is not None else "—")
+c3.metric("报告份数", f"{doc_count} 份")
+c4.metric("数据质量", status)
+if not quality.empty:
+    q = quality.iloc[0]
+    st.caption(f"本月共 {int(q['expectations'])} 项校验：通过 {int(q['passed'])} 项，错误 {int(q['errors'])} 项，警告 {int(q['warnings'])} 项。详见“数据质量”页。")
+
+kpi_labels = {c: f"{n}（{u}）" for c, n, u in KPIS}
+indicator = st.selectbox("指标", [c for c, _, _ in KPIS], format_func=lambda c: kpi_labels[c], key="overview_indicator")
+unit = next(u for c, _, u in KPIS if c == indicator)
+
+kpis = data.query(
+    "select * from rpt_city_month_kpis where period = ? order by is_province desc, city_code", [month]
+)
+
+st.subheader(f"{labels.get(month, month)} · {kpi_labels[indicator]}")
+st.caption("数值为累计值，括号内为同比增速；“—”表示本月报告中没有该数。")
+cols = st.columns(4)
+for i, row in enumerate(kpis.itertuples(index=False)):
+    v = getattr(row, indicator)
+    yoy = getattr(row, f"{indicator}_yoy_pct")
+    help_text = None if row.has_report else "本月未收到该市报告"
+    cols[i % 4].metric(
+        row.city_name, fmt.value(v, unit), delta=None if fmt.missing(yoy) else f"同比 {fmt.pct(yoy, signed=True)}",
+        help=help_text, border=True,
+    )
+
+st.subheader("本月各市主要指标")
+table = pd.DataFrame({"地区": kpis["city_name"], "是否报送": kpis["has_report"].map({True: "是", False: "否"})})
+for c, n, u in KPIS:
+    table[f"{n}（{u}）"] = kpis[c].round(2)
+    table[f"{n}同比（%）"] = kpis[f"{c}_yoy_pct"].round(1)
+table = table.dropna(axis=1, how="all")
+st.dataframe(table, hide_index=True, width="stretch")
+data.downloads(table, f"各市主要指标_{month}", key="overview_table")

@@ -1,0 +1,95 @@
+"""三个一批: signed → started → in production per city; reported vs computed rates."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import data
+import format as fmt
+
+STAGES = [("signed", "签约"), ("started", "开工"), ("in_production", "投产")]
+GAP_TOLERANCE_PP = 0.1  # reported vs computed rate: more than this many points apart is highlighted
+
+st.title("三个一批")
+st.caption("签约一批、开工一批、投产一批：各市项目个数和投资额，以及报告中的比率与按数据算出的比率。")
+data.require_serving()
+
+c1, c2 = st.columns(2)
+month = data.month_selector("pipeline_month", container=c1)
+if month is None:
+    st.stop()
+scope = c2.radio("口径", ["cumulative", "event"], format_func=lambda s: data.SCOPE_LABELS[s], horizontal=True, key="pipeline_scope")
+
+df = data.query(
+    "select * from rpt_pipeline_conversion where period = ? and scope = ? order by is_province desc, city_code",
+    [month, scope],
+)
+if df.empty:
+    st.info(f"该月没有“{data.SCOPE_LABELS[scope]}”口径的三个一批数据。")
+    st.stop()
+
+counts = pd.DataFrame({"地区": df["city_name"]})
+for code, label in STAGES:
+    counts[f"{label}项目（个）"] = df[f"{code}_projects"]
+    counts[f"{label}投资（亿元）"] = df[f"{code}_investment"].round(2)
+if scope == "event":
+    counts["合计项目（个）"] = df["all_stages_projects"]
+    counts["合计投资（亿元）"] = df["all_stages_investment"].round(2)
+counts["开工项目已完成投资（亿元）"] = df["started_completed_investment"].round(2)
+counts["投产项目预计年产值（亿元）"] = df["in_production_expected_annual_output"].round(2)
+counts = counts.dropna(axis=1, how="all")
+
+st.subheader("项目个数与投资额")
+chart = df.set_index("city_name")[[f"{c}_investment" for c, _ in STAGES]].rename(
+    columns={f"{c}_investment": f"{label}投资（亿元）" for c, label in STAGES}
+)
+st.bar_chart(chart, x_label="地区", y_label="投资额（亿元）", stack=False)
+st.dataframe(counts, hide_index=True, width="stretch")
+data.downloads(counts, f"三个一批_{data.SCOPE_LABELS[scope]}_{month}", key="pipeline_counts")
+
+st.subheader("报告比率与计算比率")
+rates = pd.DataFrame({"地区": df["city_name"]})
+gap_cols = []
+for code, label in STAGES:
+    rates[f"{label}·报告比率（%）"] = df[f"{code}_reported_rate_pct"].round(2)
+    rates[f"{label}·计算比率（%）"] = df[f"{code}_computed_rate_pct"].round(2)
+    rates[f"{label}·差（百分点）"] = df[f"{code}_rate_gap_pp"].round(2)
+    gap_cols.append(f"{label}·差（百分点）")
+rates["存在差异"] = df["rate_gap_flag"].map({True: "是", False: "否"})
+has_rates = rates.drop(columns=["地区", "存在差异"]).notna().any(axis=None)
+if not has_rates:
+    st.info("本口径下报告中没有给出比率（比率一般随累计口径给出）。")
+else:
+    st.caption(f"比率 = 该阶段中达标项目（或投资）所占比重。报告比率与计算比率相差超过 {GAP_TOLERANCE_PP} 个百分点的标红。")
+
+    def highlight(v):
+        return "background-color: #f8d7da; color: #842029" if not fmt.missing(v) and abs(float(v)) > GAP_TOLERANCE_PP else ""
+
+    styled = rates.style.map(highlight, subset=gap_cols).format(precision=2, na_rep="—")
+    st.dataframe(styled, hide_index=True, width="stretch")
+    flagged = df[df["rate_gap_flag"].fillna(False)]
+    if flagged.empty:
+        st.success("报告比率与计算比率一致。")
+    else:
+        st.warning("比率有差异的地区：" + "、".join(flagged["city_name"]))
+data.downloads(rates, f"三个一批比率_{data.SCOPE_LABELS[scope]}_{month}", key="pipeline_rates")
+
+with st.expander("各开发区明细（fct_project_pipeline）"):
+    detail = data.query(
+        "select city_name, zone_name, stage, projects, investment, reported_rate_pct, computed_rate_pct, rate_gap_pp, evidence "
+        "from fct_project_pipeline where period = ? and scope = ? order by city_code, zone_name nulls first, stage",
+        [month, scope],
+    )
+    detail = pd.DataFrame({
+        "地区": detail["city_name"],
+        "开发区": detail["zone_name"].fillna("（全市）"),
+        "阶段": detail["stage"].map(data.STAGE_LABELS).fillna(detail["stage"]),
+        "项目（个）": detail["projects"],
+        "投资（亿元）": detail["investment"].round(2),
+        "报告比率（%）": detail["reported_rate_pct"].round(2),
+        "计算比率（%）": detail["computed_rate_pct"].round(2),
+        "差（百分点）": detail["rate_gap_pp"].round(2),
+        "原文": detail["evidence"],
+    })
+    st.dataframe(detail, hide_index=True, width="stretch")
+    data.downloads(detail, f"三个一批明细_{data.SCOPE_LABELS[scope]}_{month}", key="pipeline_detail")

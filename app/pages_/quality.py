@@ -1,0 +1,95 @@
+"""数据质量: the month's check results, failed and warnings first; quarantined documents."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+import data
+
+st.title("数据质量")
+data.require_serving()
+
+month = data.month_selector("quality_month")
+if month is None:
+    st.stop()
+
+summary = data.query("select * from rpt_quality_month where period = ?", [month])
+if summary.empty:
+    st.warning("该月没有校验结果。")
+else:
+    s = summary.iloc[0]
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("校验状态", s["quality_status"])
+    c2.metric("校验项", int(s["expectations"]))
+    c3.metric("错误", int(s["errors"]))
+    c4.metric("警告", int(s["warnings"]))
+
+results = data.query(
+    "select * from fct_quality_result where period = ? "
+    "order by case status when 'failed' then 0 when 'warning' then 1 else 2 end, suite_name, expectation_name",
+    [month],
+)
+problems = results[results["status"] != "passed"]
+
+st.subheader("未通过的校验")
+if problems.empty:
+    st.success("本月所有校验均通过。")
+for row in problems.itertuples(index=False):
+    icon = "❌" if row.status == "failed" else "⚠️"
+    with st.expander(f"{icon} {data.STATUS_LABELS.get(row.status, row.status)} · {row.expectation_name}（{row.failing_count or 0} 条）"):
+        st.markdown(f"**规则：** {row.rule}")
+        st.markdown(f"**观测值：** {row.observed_value}")
+        sample = row.failing_sample
+        if sample:
+            try:
+                rows = json.loads(sample)
+                st.dataframe(pd.DataFrame(rows if isinstance(rows, list) else [rows]), hide_index=True, width="stretch")
+            except (ValueError, TypeError):
+                st.code(sample)
+
+st.subheader("全部校验结果")
+table = pd.DataFrame({
+    "状态": results["status"].map(data.STATUS_LABELS).fillna(results["status"]),
+    "级别": results["severity"].map(data.SEVERITY_LABELS).fillna(results["severity"]),
+    "校验组": results["suite_name"],
+    "校验项": results["expectation_name"],
+    "规则": results["rule"],
+    "观测值": results["observed_value"],
+    "未通过条数": results["failing_count"],
+    "未通过样例": results["failing_sample"],
+})
+st.dataframe(table, hide_index=True, width="stretch")
+data.downloads(table, f"数据质量_{month}", key="quality_table")
+
+st.subheader("报告文件")
+docs = data.query("select * from rpt_documents where period = ? order by document_status, file_name", [month])
+quarantined = data.query(
+    "select * from rpt_documents where document_status = 'quarantined' order by period desc, file_name"
+)
+if quarantined.empty:
+    st.success("没有被隔离的报告文件。")
+else:
+    st.warning(f"共有 {len(quarantined)} 份报告被隔离（未进入数据）：")
+    q = pd.DataFrame({
+        "月份": quarantined["period"], "文件": quarantined["file_name"], "城市": quarantined["report_city"],
+        "隔离原因": quarantined["quarantine_reason"], "收到时间": quarantined["filed_at"],
+    })
+    st.dataframe(q, hide_index=True, width="stretch")
+    data.downloads(q, "隔离的报告", key="quality_quarantined")
+
+d = pd.DataFrame({
+    "文件": docs["file_name"],
+    "城市": docs["report_city"],
+    "状态": docs["document_status"].map(data.DOC_STATUS_LABELS).fillna(docs["document_status"]),
+    "编码": docs["encoding"],
+    "收到时间": docs["filed_at"],
+    "被替代为": docs["superseded_by_file_name"],
+    "隔离原因": docs["quarantine_reason"],
+    "指标数": docs["indicator_fact_count"],
+    "三个一批数": docs["pipeline_fact_count"],
+})
+st.caption(f"本月共收到 {len(d)} 份报告文件。")
+st.dataframe(d, hide_index=True, width="stretch")
+data.downloads(d, f"报告文件_{month}", key="quality_docs")

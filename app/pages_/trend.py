@@ -1,0 +1,68 @@
+"""趋势: an indicator across months for chosen cities or zones."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import data
+import format as fmt
+
+st.title("趋势")
+data.require_serving()
+
+inds = data.query(
+    "select indicator_code, any_value(indicator_name) as name, any_value(unit) as unit, count(*) as n "
+    "from rpt_indicator_trend group by 1 order by n desc, 1"
+)
+if inds.empty:
+    st.info("还没有可画趋势的指标数据。")
+    st.stop()
+names = dict(zip(inds["indicator_code"], inds["name"]))
+units = dict(zip(inds["indicator_code"], inds["unit"]))
+
+c1, c2, c3 = st.columns([2, 1, 2])
+default = list(names).index("industrial_value_added") if "industrial_value_added" in names else 0
+indicator = c1.selectbox("指标", list(names), index=default, format_func=lambda c: f"{names[c]}（{units[c]}）", key="trend_indicator")
+level = c2.radio("范围", ["市", "开发区"], horizontal=True, key="trend_level")
+measure = c3.radio("口径", ["累计值", "当月值", "同比增速"], horizontal=True, key="trend_measure")
+
+area = "city" if level == "市" else "zone"
+name_col = "city_name" if area == "city" else "zone_name"
+options = data.query(
+    f"select distinct {name_col} as name from rpt_indicator_trend "
+    f"where indicator_code = ? and area_level = ? and {name_col} is not null order by 1",
+    [indicator, area],
+)["name"].tolist()
+chosen = st.multiselect(f"选择{level}（不选则显示全部）", options, key="trend_areas")
+
+sql = "select * from rpt_indicator_trend where indicator_code = ? and area_level = ?"
+params: list = [indicator, area]
+if chosen:
+    sql += f" and list_contains(?::varchar[], {name_col})"
+    params.append(chosen)
+df = data.query(sql + " order by period", params)
+
+col = {"累计值": "value", "当月值": "single_month_value", "同比增速": "yoy_pct"}[measure]
+unit = units[indicator]
+df = df[df[col].notna()]
+if df.empty:
+    st.info("没有符合条件的数据（当月值需要上月的累计值才能算出）。")
+    st.stop()
+
+y_label = f"{names[indicator]}{measure}（{'%' if col == 'yoy_pct' else unit}）"
+wide = df.pivot_table(index="period", columns=name_col, values=col, aggfunc="first").sort_index()
+st.line_chart(wide, x_label="月份", y_label=y_label)
+
+d = fmt.decimals_for(unit)
+table = pd.DataFrame({
+    "月份": df["period_label_long"].values,
+    "期别": df["period"].values,
+    level: df[name_col].values,
+    **({"所属市": df["city_name"].values} if area == "zone" else {}),
+    f"累计值（{unit}）": df["value"].round(d).values,
+    f"当月值（{unit}）": df["single_month_value"].round(d).values,
+    "同比增速（%）": df["yoy_pct"].round(1).values,
+    f"上年同期（{unit}）": df["prior_year_value"].round(d).values,
+})
+st.dataframe(table, hide_index=True, width="stretch")
+data.downloads(table, f"趋势_{names[indicator]}_{level}", key="trend_table")

@@ -1,0 +1,39 @@
+"""开发区月度数据：managers' app. Run with `streamlit run app/streamlit_app.py`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+import data  # noqa: E402
+
+st.set_page_config(page_title="山西开发区月度数据", page_icon="📊", layout="wide")
+
+pages = [
+    st.Page("pages_/overview.py", title="总览", icon="🏠", default=True),
+    st.Page("pages_/compare.py", title="开发区对比", icon="📊"),
+    st.Page("pages_/trend.py", title="趋势", icon="📈"),
+    st.Page("pages_/pipeline.py", title="三个一批", icon="🏗️"),
+    st.Page("pages_/quality.py", title="数据质量", icon="✅"),
+    st.Page("pages_/lineage.py", title="溯源", icon="🔎"),
+]
+nav = st.navigation(pages)
+
+with st.sidebar:
+    st.caption("数据来源：各市开发区月度报告，经整理、校验后发布。")
+    key = data.file_key()
+    if key is None:
+        st.caption("尚无发布文件")
+    else:
+        st.caption(f"发布文件：`{key[0]}`")
+
+if key is None:
+    st.title("山西开发区月度数据")
+    st.info(data.NO_DATA_MESSAGE)
+else:
+    nav.run()

@@ -1,0 +1,221 @@
+"""The managers' Streamlit app (app/streamlit_app.py), run headless with AppTest.
+
+The app reads the serving file of the session-built home (`built_home` from conftest: every
+sample month through the real pipeline). Expected numbers come from samples/expected/.
+"""
+from __future__ import annotations
+
+import io
+import os
+import sys
+
+import duckdb
+import pytest
+
+from conftest import ROOT, load_jsonl
+
+sys.path.insert(0, str(ROOT / "app"))
+
+APP = str(ROOT / "app" / "streamlit_app.py")
+PAGES = ["overview", "compare", "trend", "pipeline", "quality", "lineage"]
+TITLES = {"overview": "总览", "compare": "开发区对比", "trend": "趋势", "pipeline": "三个一批", "quality": "数据质量", "lineage": "溯源"}
+MONTH = "2023-06"
+CITY = "太原市"
+NO_DATA = "还没有发布的数据"
+
+
+def expected_city_fact(month: str, city: str, metric: str) -> dict:
+    facts = [
+        f for path in sorted((ROOT / "samples" / "expected" / month).glob("*.jsonl")) for f in load_jsonl(path)
+        if f.get("type") == "indicator" and f.get("city") == city and f.get("zone") is None
+        and f.get("metric") == metric and f.get("basis", "actual") == "actual"
+    ]
+    assert len(facts) == 1, facts
+    return facts[0]
+
+
+@pytest.fixture
+def served(built_home, monkeypatch):
+    home, _ = built_home
+    assert (home / "serving.duckdb").exists()
+    monkeypatch.setenv("DEVZONE_HOME", str(home))
+    return home
+
+
+def app_at(page: str | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    if page:
+        at.switch_page(f"pages_/{page}.py").run()
+    return at
+
+
+def texts(at) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "success", "title", "subheader") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception(served, page):
+    at = app_at(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.title[0].value == TITLES[page]
+    assert NO_DATA not in texts(at)
+    assert len(at.dataframe) >= 1
+
+
+def test_overview_defaults_to_latest_month_and_shows_the_expected_kpis(served):
+    con = duckdb.connect(str(served / "serving.duckdb"), read_only=True)
+    try:
+        latest = con.execute("select max(period) from rpt_city_month_kpis where has_report").fetchone()[0]
+    finally:
+        con.close()
+    at = app_at("overview")
+    assert at.selectbox(key="overview_month").value == latest
+
+    at.selectbox(key="overview_month").select(MONTH).run()
+    assert not at.exception
+    fact = expected_city_fact(MONTH, CITY, "industrial_value_added")
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["数据月份"].value == "2023年1-6月"
+    assert metrics["报告份数"].value == "2 份"
+    assert metrics["数据质量"].value in {"通过", "有警告", "有错误"}
+    assert metrics[CITY].value == f"{fact['value']:.2f} 亿元"
+    assert metrics[CITY].delta == f"同比 {fact['yoy_pct']:+.1f}%"
+    assert "全省" in metrics
+
+
+def test_overview_indicator_filter_changes_the_cards(served):
+    at = app_at("overview")
+    at.selectbox(key="overview_month").select(MONTH).run()
+    before = {m.label: m.value for m in at.metric}
+    at.selectbox(key="overview_indicator").select("operating_revenue").run()
+    after = {m.label: m.value for m in at.metric}
+    fact = expected_city_fact(MONTH, CITY, "operating_revenue")
+    assert after[CITY] == f"{fact['value']:,.2f} 亿元"
+    assert before[CITY] != after[CITY]
+
+
+def test_compare_city_filter_narrows_the_ranking(served):
+    at = app_at("compare")
+    at.selectbox(key="compare_month").select(MONTH).run()
+    everyone = at.dataframe[0].value
+    assert set(everyone["所属市"]) >= {CITY, "长治市"}
+    at.selectbox(key="compare_city").select(CITY).run()
+    only = at.dataframe[0].value
+    assert not at.exception
+    assert set(only["所属市"]) == {CITY}
+    assert len(only) < len(everyone)
+    # ranked by value, descending; switching to growth re-ranks
+    col = [c for c in only.columns if c.endswith("（亿元）")][0]
+    assert list(only[col]) == sorted(only[col], reverse=True)
+    at.radio(key="compare_measure").set_value("同比增速").run()
+    by_growth = at.dataframe[0].value
+    assert list(by_growth["同比增速（%）"]) == sorted(by_growth["同比增速（%）"], reverse=True)
+
+
+def test_trend_shows_several_months_and_filters_by_city(served):
+    at = app_at("trend")
+    table = at.dataframe[0].value
+    assert table["期别"].nunique() > 1
+    at.multiselect(key="trend_areas").select(CITY).run()
+    only = at.dataframe[0].value
+    assert set(only["市"]) == {CITY}
+    fact = expected_city_fact(MONTH, CITY, "industrial_value_added")
+    row = only[only["期别"] == MONTH].iloc[0]
+    assert row["累计值（亿元）"] == pytest.approx(fact["value"])
+    at.radio(key="trend_level").set_value("开发区").run()
+    assert "开发区" in at.dataframe[0].value.columns
+
+
+def test_pipeline_cumulative_and_event_views(served):
+    at = app_at("pipeline")
+    at.selectbox(key="pipeline_month").select(MONTH).run()
+    cumulative = at.dataframe[0].value
+    assert CITY in set(cumulative["地区"])
+    assert any("计算比率" in c for c in at.dataframe[1].value.columns)
+    at.radio(key="pipeline_scope").set_value("event").run()
+    assert not at.exception
+    event = at.dataframe[0].value
+    assert "合计项目（个）" in event.columns
+    assert not cumulative.equals(event)
+
+
+def test_quality_lists_problems_first(served):
+    at = app_at("quality")
+    at.selectbox(key="quality_month").select(MONTH).run()
+    results = next(d.value for d in at.dataframe if "校验项" in d.value.columns)
+    order = {"失败": 0, "警告": 1, "通过": 2}
+    ranks = [order[s] for s in results["状态"]]
+    assert ranks == sorted(ranks)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["错误"] == 0 or metrics["错误"] == "0"
+
+
+def test_lineage_finds_the_number_with_its_evidence(served):
+    at = app_at("lineage")
+    at.selectbox(key="lineage_month").select(MONTH).run()
+    everything = len(at.dataframe[0].value)
+    at.selectbox(key="lineage_city").select(CITY).run()
+    at.selectbox(key="lineage_indicator").select("industrial_value_added").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) < everything
+    fact = expected_city_fact(MONTH, CITY, "industrial_value_added")
+    row = table[(table["开发区"] == "（全市）")].iloc[0]
+    assert row["数值"] == pytest.approx(fact["value"])
+    assert row["文件"] == fact["doc"]
+    assert f"{fact['value']}" in row["原文"]
+    shown = "\n".join(m.value for m in at.markdown)
+    assert f"<mark><b>{fact['value']}" in shown
+
+
+def test_empty_state_shows_the_one_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEVZONE_HOME", str(tmp_path / "nothing_here"))
+    at = app_at()
+    assert not at.exception
+    assert [i.value for i in at.info] == ["还没有发布的数据：请先运行 `make run`（或 `devzone run --all`）生成 serving.duckdb。"]
+    for page in PAGES:
+        at.switch_page(f"pages_/{page}.py").run()
+        assert not at.exception
+        assert any(NO_DATA in i.value for i in at.info)
+
+
+def test_a_newly_published_file_is_picked_up(tmp_path, monkeypatch):
+    import data
+
+    monkeypatch.setenv("DEVZONE_HOME", str(tmp_path))
+
+    def publish(run_id: str) -> None:
+        building = tmp_path / ".serving.building.duckdb"
+        con = duckdb.connect(str(building))
+        con.execute("create table serving_meta as select now()::timestamp as published_at, ? as run_id", [run_id])
+        con.execute("checkpoint")
+        con.close()
+        os.replace(building, tmp_path / "serving.duckdb")
+
+    publish("first")
+    assert data.query("select run_id from serving_meta")["run_id"].tolist() == ["first"]
+    publish("second")
+    assert data.query("select run_id from serving_meta")["run_id"].tolist() == ["second"]
+    assert data.query("select ? as x", ["1'; drop table serving_meta; --"])["x"][0].startswith("1'")
+
+
+def test_downloads_and_number_formats():
+    import format as fmt
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    import data
+
+    df = pd.DataFrame({"地区": ["太原市"], "规上工业增加值（亿元）": [94.35]})
+    wb = load_workbook(io.BytesIO(data.to_xlsx(df)))
+    assert [c.value for c in wb.active[2]] == ["太原市", 94.35]
+    assert fmt.yi(94.354) == "94.35 亿元"
+    assert fmt.yi(1206.66) == "1,206.66 亿元"
+    assert fmt.pct(3.6) == "3.6%" and fmt.pct(-2.7, signed=True) == "-2.7%"
+    assert fmt.value(125.6, "万人次") == "125.60 万人次"
+    assert fmt.value(25, "个") == "25 个"
+    assert fmt.value(None, "亿元") == "—"
