@@ -16,11 +16,11 @@ st.set_page_config(page_title="山西开发区月度数据", page_icon="📊", l
 
 pages = [
     st.Page("pages_/overview.py", title="总览", icon="🏠", default=True),
-    st.Page("pages_/compare.py", title="开发区对比", icon="📊"),
-    st.Page("pages_/trend.py", title="趋势", icon="📈"),
-    st.Page("pages_/pipeline.py", title="三个一批", icon="🏗️"),
-    st.Page("pages_/quality.py", title="数据质量", icon="✅"),
-    st.Page("pages_/lineage.py", title="溯源", icon="🔎"),
+    st.Page("pages_/compare.py", url_path="compare", title="开发区对比", icon="📊"),
+    st.Page("pages_/trend.py", url_path="trend", title="趋势", icon="📈"),
+    st.Page("pages_/pipeline.py", url_path="pipeline", title="三个一批", icon="🏗️"),
+    st.Page("pages_/quality.py", url_path="quality", title="数据质量", icon="✅"),
+    st.Page("pages_/lineage.py", url_path="lineage", title="溯源", icon="🔎"),
 ]
 nav = st.navigation(pages)
 
