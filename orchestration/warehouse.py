@@ -181,9 +181,9 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def report_city(document: Document, ref: Reference) -> str | None:
+def report_city(normalised_text: str, ref: Reference) -> str | None:
     """The city a report is about, when it is about one city only."""
-    cities = {p.city for p in segment(normalise(document.text, ref.city_heading_re), ref)}
+    cities = {p.city for p in segment(normalised_text, ref)}
     return cities.pop() if len(cities) == 1 else None
 
 
@@ -215,9 +215,10 @@ def load_documents(con: duckdb.DuckDBPyConnection, period: str, month_dir: Path)
         filed[document.doc_id] = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).replace(tzinfo=None)
 
     # Group versions of the same report; the last filed (then the last name) is current.
+    normalised = {doc_id: normalise(d.text, ref.city_heading_re) for doc_id, d in versions.items()}
     groups: dict[str, list[tuple[Document, str | None]]] = {}
     for document in versions.values():
-        city = report_city(document, ref)
+        city = report_city(normalised[document.doc_id], ref)
         groups.setdefault(city or f"file:{document.file_name}", []).append((document, city))
     current_rows, history_rows = [], []
     for members in groups.values():
@@ -225,7 +226,7 @@ def load_documents(con: duckdb.DuckDBPyConnection, period: str, month_dir: Path)
         winner, winner_city = members[-1]
         current_rows.append((
             period, winner.doc_id, winner.file_name, winner.size, winner.encoding, winner_city, winner.text,
-            normalise(winner.text, ref.city_heading_re), filed[winner.doc_id], "current",
+            normalised[winner.doc_id], filed[winner.doc_id], "current",
         ))
         result.current.append(winner.file_name)
         history_rows.append((period, winner.doc_id, winner.file_name, winner_city, filed[winner.doc_id], "current", None))

@@ -1,6 +1,5 @@
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -36,13 +35,6 @@ def use_home(path: Path) -> None:
     os.environ["DEVZONE_HOME"] = str(path)
 
 
-def land(home: Path, month: str) -> None:
-    target = home / "landing" / month
-    target.mkdir(parents=True, exist_ok=True)
-    for report in sorted((SAMPLES / "reports" / month).iterdir()):
-        shutil.copy2(report, target / report.name)
-
-
 @pytest.fixture(scope="session")
 def built_home(tmp_path_factory):
     """The session's warehouse: every sample month landed and published by one pipeline run (a
@@ -52,8 +44,7 @@ def built_home(tmp_path_factory):
     from orchestration import runner
     from orchestration.definitions import monthly
 
-    for month in SAMPLE_MONTHS:
-        land(home, month)
+    runner.copy_samples(SAMPLES / "reports", home / "landing")
     # Every sample month in one run: a single-run backfill over the months' range.
     keys = monthly.get_partition_keys()
     span = keys[keys.index(SAMPLE_MONTHS[0]): keys.index(SAMPLE_MONTHS[-1]) + 1]

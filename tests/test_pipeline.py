@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, SAMPLE_MONTHS, SAMPLES, land, load_jsonl, use_home
+from conftest import ROOT, SAMPLE_MONTHS, SAMPLES, load_jsonl, use_home
 
 MONTHS = ["2023-06", "2023-09", "2024-03"]  # re-run one by one (partition_key) by the tests below
 
