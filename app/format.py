@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 DASH = "—"
 
 COUNT_UNITS = {"个", "项", "宗", "家", "户"}
@@ -58,3 +60,11 @@ def decimals_for(unit: str | None) -> int:
     if unit in COUNT_UNITS:
         return 0
     return 2
+
+
+def beijing_time(utc_naive) -> str:
+    """A publish time (stored as naive UTC) in Beijing time: 2026-11-28 08:02."""
+    if utc_naive is None or pd.isna(utc_naive):
+        return DASH
+    return pd.Timestamp(utc_naive).tz_localize("UTC").tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
+

@@ -11,16 +11,18 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import data  # noqa: E402
+import format as fmt  # noqa: E402
 
-st.set_page_config(page_title="山西开发区月度数据", page_icon="📊", layout="wide")
+st.set_page_config(page_title="山西开发区月度数据", page_icon=":material/leaderboard:", layout="wide")
 
 pages = [
-    st.Page("pages_/overview.py", title="总览", icon="🏠", default=True),
-    st.Page("pages_/compare.py", url_path="compare", title="开发区对比", icon="📊"),
-    st.Page("pages_/trend.py", url_path="trend", title="趋势", icon="📈"),
-    st.Page("pages_/pipeline.py", url_path="pipeline", title="三个一批", icon="🏗️"),
-    st.Page("pages_/quality.py", url_path="quality", title="数据质量", icon="✅"),
-    st.Page("pages_/lineage.py", url_path="lineage", title="溯源", icon="🔎"),
+    st.Page("pages_/overview.py", title="总览", icon=":material/home:", default=True),
+    st.Page("pages_/compare.py", url_path="compare", title="开发区对比", icon=":material/leaderboard:"),
+    st.Page("pages_/trend.py", url_path="trend", title="趋势", icon=":material/trending_up:"),
+    st.Page("pages_/pipeline.py", url_path="pipeline", title="三个一批", icon=":material/construction:"),
+    st.Page("pages_/quality.py", url_path="quality", title="数据质量", icon=":material/verified:"),
+    st.Page("pages_/lineage.py", url_path="lineage", title="溯源", icon=":material/manage_search:"),
+    st.Page("pages_/bulletin.py", url_path="bulletin", title="月报", icon=":material/description:"),
 ]
 nav = st.navigation(pages)
 
@@ -28,9 +30,10 @@ with st.sidebar:
     st.caption("数据来源：各市开发区月度报告，经整理、校验后发布。")
     key = data.file_key()
     if key is None:
-        st.caption("尚无发布文件")
+        st.caption("尚无发布的数据")
     else:
-        st.caption(f"发布文件：`{key[0]}`")
+        published = data.query("select max(published_at) as at from serving_meta")["at"].iloc[0]
+        st.caption(f"数据发布于 {fmt.beijing_time(published)}（北京时间）", help=f"发布文件：{key[0]}")
 
 if key is None:
     st.title("山西开发区月度数据")

@@ -6,7 +6,11 @@
 Starts the app on 127.0.0.1 against $DEVZONE_HOME (or --home), starts Debian's Chromium
 (`apt-get install chromium`) headless, opens each page through the DevTools protocol, waits until
 Streamlit has finished rendering (the app element exists, no status widget or skeleton is left),
-and saves one PNG per page. Prints each page's render time.
+and saves one PNG per page. Prints two times per page:
+- full load: a fresh browser load of the page's URL (JavaScript bundle, websocket, script run, drawing);
+- in app: the page opened from the sidebar of an app already loaded, as a manager moves between pages.
+A page is rendered when its title is the page's, nothing is running or stale, and the element count
+has held for 0.2 s; the time is taken at the start of that quiet spell.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import argparse
 import base64
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -26,13 +31,41 @@ from pathlib import Path
 from websockets.sync.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["", "compare", "trend", "pipeline", "quality", "lineage"]  # url paths; the default page is at /
-RENDERED = (
-    "!!document.querySelector('[data-testid=\"stApp\"]') && "
-    "!document.querySelector('[data-testid=\"stStatusWidget\"]') && "
-    "!document.querySelector('[data-testid=\"stSkeleton\"]') && "
-    "document.querySelectorAll('[data-testid=\"stMainBlockContainer\"] *').length > 20"
-)
+
+
+def app_pages() -> list[tuple[str, str]]:
+    """(url path, title) of the app's pages, read from its st.Page(...) calls; the default page is at /."""
+    source = (ROOT / "app" / "streamlit_app.py").read_text(encoding="utf-8")
+    pages = []
+    for call in re.findall(r"st\.Page\((.*?)\)", source):
+        path = "" if "default=True" in call else re.search(r'url_path="([^"]+)"', call).group(1)
+        pages.append((path, re.search(r'title="([^"]+)"', call).group(1)))
+    return pages
+
+
+def rendered_js(title: str) -> str:
+    """An expression giving the element count once the page titled `title` is drawn and idle, else -1."""
+    return (
+        "(() => { const main = document.querySelector('[data-testid=\"stMainBlockContainer\"]');"
+        " const h1 = main && main.querySelector('h1');"
+        f" if (!h1 || h1.innerText.trim() !== {json.dumps(title)}) return -1;"
+        " if (document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSkeleton\"], [data-stale=\"true\"]')) return -1;"
+        " return main.querySelectorAll('*').length; })()"
+    )
+
+
+def wait_rendered(tools: "DevTools", title: str, started: float, timeout: float = 60) -> float:
+    """Seconds from `started` until the page is drawn and has stayed unchanged for 0.2 s."""
+    deadline, quiet_since, last = time.time() + timeout, None, None
+    while time.time() < deadline:
+        count = tools.call("Runtime.evaluate", expression=rendered_js(title), returnByValue=True)["result"].get("value")
+        now = time.perf_counter()
+        if count is None or count < 0 or count != last:
+            quiet_since, last = (now if count is not None and count >= 0 else None), count
+        elif now - quiet_since >= 0.2:
+            return quiet_since - started
+        time.sleep(0.05)
+    raise SystemExit(f"page {title} did not finish rendering within {timeout:.0f} s")
 
 
 def free_port() -> int:
@@ -75,6 +108,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / ".devzone" / "screenshots")
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=1800)
+    parser.add_argument("--query", default="", help="query string for every page, e.g. month=2023-06")
     args = parser.parse_args()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
@@ -104,21 +138,28 @@ def main() -> None:
         tools = DevTools(target["webSocketDebuggerUrl"])
         tools.call("Page.enable")
         tools.call("Emulation.setDeviceMetricsOverride", width=args.width, height=args.height, deviceScaleFactor=1, mobile=False)
-        for page in PAGES:
+        pages = app_pages()
+        query = f"?{args.query}" if args.query else ""
+        print(f"{'page':<10} {'full load':>10} {'in app':>8}")
+        for number, (path, title) in enumerate(pages, start=1):
+            tools.call("Page.navigate", url="about:blank")  # so the wait cannot see the previous page
             started = time.perf_counter()
-            tools.call("Page.navigate", url=f"http://127.0.0.1:{app_port}/{page}")
-            time.sleep(0.5)
-            deadline = time.time() + 60
-            while time.time() < deadline:
-                if tools.call("Runtime.evaluate", expression=RENDERED, returnByValue=True)["result"].get("value"):
-                    break
-                time.sleep(0.2)
-            rendered = time.perf_counter() - started
+            tools.call("Page.navigate", url=f"http://127.0.0.1:{app_port}/{path}{query}")
+            full_load = wait_rendered(tools, title, started)
             time.sleep(1.0)  # charts draw after the elements exist
             shot = tools.call("Page.captureScreenshot", format="png", captureBeyondViewport=False)
-            path = args.out / f"{PAGES.index(page) + 1}_{page or 'overview'}.png"
-            path.write_bytes(base64.b64decode(shot["data"]))
-            print(f"{page or 'overview':<10} rendered in {rendered:.2f} s -> {path}")
+            (args.out / f"{number}_{path or 'overview'}.png").write_bytes(base64.b64decode(shot["data"]))
+
+            # then open it again from the sidebar, coming from another page of the loaded app
+            other_path, other_title = pages[number % len(pages)]
+            click = "document.querySelector('[data-testid=\"stSidebarNavLink\"][href$=\"/{}\"]').click()"
+            tools.call("Runtime.evaluate", expression=click.format(other_path))
+            wait_rendered(tools, other_title, time.perf_counter())
+            started = time.perf_counter()
+            tools.call("Runtime.evaluate", expression=click.format(path))
+            in_app = wait_rendered(tools, title, started)
+            print(f"{path or 'overview':<10} {full_load:>9.2f}s {in_app:>7.2f}s")
+        print(f"screenshots: {args.out}")
     finally:
         browser.terminate()
         app.terminate()

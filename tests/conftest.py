@@ -1,6 +1,5 @@
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +48,54 @@ def built_home(tmp_path_factory):
     keys = monthly.get_partition_keys()
     span = keys[keys.index(SAMPLE_MONTHS[0]): keys.index(SAMPLE_MONTHS[-1]) + 1]
     return home, {"backfill": runner.run_months(span)}
+
+
+# ---- the managers' app (tests/test_app.py, tests/test_bulletin.py) ------------------------------
+
+def expected_city_facts(month: str, metric: str) -> list[dict]:
+    """The hand-labelled city-level (no zone) actual values of `metric` in the sample `month`."""
+    return [
+        f for path in sorted((SAMPLES / "expected" / month).glob("*.jsonl")) for f in load_jsonl(path)
+        if f.get("type") == "indicator" and f.get("city") and f.get("zone") is None
+        and f.get("metric") == metric and f.get("basis", "actual") == "actual"
+    ]
+
+
+def expected_city_fact(month: str, city: str, metric: str) -> dict:
+    facts = [f for f in expected_city_facts(month, metric) if f["city"] == city]
+    assert len(facts) == 1, facts
+    return facts[0]
+
+
+@pytest.fixture
+def served(built_home, monkeypatch):
+    """The app pointed at the session-built home's serving file."""
+    home, _ = built_home
+    assert (home / "serving.duckdb").exists()
+    monkeypatch.setenv("DEVZONE_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def downloaded(monkeypatch):
+    """Read a download button's file as (file name, bytes). AppTest gives each run a fresh in-memory
+    media store and drops it afterwards; recording the stores lets a test look the button's URL up
+    in the last one."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.testing.v1 import app_test
+
+    stores = []
+
+    class RecordingStorage(MemoryMediaFileStorage):
+        def __init__(self, media_endpoint: str) -> None:
+            super().__init__(media_endpoint)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", RecordingStorage)
+
+    def read(button) -> tuple[str, bytes]:
+        assert button.proto.url, "the button has no file"
+        file = stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1])
+        return file.filename, file.content
+
+    return read

@@ -5,41 +5,31 @@ sample month through the real pipeline). Expected numbers come from samples/expe
 """
 from __future__ import annotations
 
+import csv
+import html
 import io
+import json
 import os
+import re
 import sys
+from pathlib import PurePosixPath
 
 import duckdb
 import pytest
 
-from conftest import ROOT, load_jsonl
+from conftest import ROOT, expected_city_fact, expected_city_facts
 
 sys.path.insert(0, str(ROOT / "app"))
 
 APP = str(ROOT / "app" / "streamlit_app.py")
-PAGES = ["overview", "compare", "trend", "pipeline", "quality", "lineage"]
-TITLES = {"overview": "总览", "compare": "开发区对比", "trend": "趋势", "pipeline": "三个一批", "quality": "数据质量", "lineage": "溯源"}
+PAGES = ["overview", "compare", "trend", "pipeline", "quality", "lineage", "bulletin"]
+TITLES = {
+    "overview": "总览", "compare": "开发区对比", "trend": "趋势", "pipeline": "三个一批", "quality": "数据质量",
+    "lineage": "溯源", "bulletin": "月报",
+}
 MONTH = "2023-06"
 CITY = "太原市"
 NO_DATA = "还没有发布的数据"
-
-
-def expected_city_fact(month: str, city: str, metric: str) -> dict:
-    facts = [
-        f for path in sorted((ROOT / "samples" / "expected" / month).glob("*.jsonl")) for f in load_jsonl(path)
-        if f.get("type") == "indicator" and f.get("city") == city and f.get("zone") is None
-        and f.get("metric") == metric and f.get("basis", "actual") == "actual"
-    ]
-    assert len(facts) == 1, facts
-    return facts[0]
-
-
-@pytest.fixture
-def served(built_home, monkeypatch):
-    home, _ = built_home
-    assert (home / "serving.duckdb").exists()
-    monkeypatch.setenv("DEVZONE_HOME", str(home))
-    return home
 
 
 def app_at(page: str | None = None):
@@ -57,13 +47,39 @@ def texts(at) -> str:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_without_exception(served, page):
+def test_every_page_renders_and_its_downloads_are_valid_files(served, downloaded, page):
+    from docx import Document
+    from openpyxl import load_workbook
+
     at = app_at(page)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     assert at.title[0].value == TITLES[page]
     assert NO_DATA not in texts(at)
-    assert len(at.dataframe) >= 1
+    assert all(d.proto.placeholder == "—" for d in at.dataframe)  # missing values show as —, not None
+
+    buttons = at.get("download_button")
+    assert buttons, "every page offers its data for download"
+    tables = {}
+    for button in buttons:
+        name, content = downloaded(button)
+        suffix = PurePosixPath(name).suffix
+        if suffix == ".csv":
+            assert content.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens the Chinese correctly
+            rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+            tables.setdefault(button.key.rsplit("_", 1)[0], {})["csv"] = rows
+        elif suffix == ".xlsx":
+            sheet = load_workbook(io.BytesIO(content)).active
+            rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            tables.setdefault(button.key.rsplit("_", 1)[0], {})["xlsx"] = rows
+        elif suffix == ".docx":
+            assert Document(io.BytesIO(content)).paragraphs
+        else:
+            assert content.decode("utf-8").strip()
+    for name, pair in tables.items():
+        assert set(pair) == {"csv", "xlsx"}, name  # every table in both formats
+        assert pair["csv"][0] == pair["xlsx"][0], name  # same header
+        assert len(pair["csv"]) == len(pair["xlsx"]) > 1, name  # same rows, and some
 
 
 def test_overview_defaults_to_latest_month_and_shows_the_expected_kpis(served):
@@ -84,7 +100,24 @@ def test_overview_defaults_to_latest_month_and_shows_the_expected_kpis(served):
     assert metrics["数据质量"].value in {"通过", "有警告", "有错误"}
     assert metrics[CITY].value == f"{fact['value']:.2f} 亿元"
     assert metrics[CITY].delta == f"同比 {fact['yoy_pct']:+.1f}%"
-    assert "全省" in metrics
+    # no report states the province figure: the card sums the cities that stated it, and says so
+    stated = [f["value"] for f in expected_city_facts(MONTH, "industrial_value_added")]
+    assert len(stated) > 1
+    province = metrics[f"全省（{len(stated)} 市合计）"]
+    assert province.value == f"{sum(stated):,.2f} 亿元"
+
+
+def test_month_in_the_url_opens_every_page_on_that_month(served):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["month"] = MONTH
+    at.run()
+    assert at.selectbox(key="overview_month").value == MONTH
+    at.switch_page("pages_/pipeline.py").run()
+    assert at.selectbox(key="pipeline_month").value == MONTH
+    at.selectbox(key="pipeline_month").select("2023-09").run()
+    assert at.query_params["month"] == ["2023-09"] or at.query_params["month"] == "2023-09"
 
 
 def test_overview_indicator_filter_changes_the_cards(served):
@@ -170,6 +203,71 @@ def test_lineage_finds_the_number_with_its_evidence(served):
     assert f"{fact['value']}" in row["原文"]
     shown = "\n".join(m.value for m in at.markdown)
     assert f"<mark><b>{fact['value']}" in shown
+
+
+def test_lineage_opens_the_normalised_document_at_the_sentence(served, downloaded):
+    at = app_at("lineage")
+    at.selectbox(key="lineage_month").select(MONTH).run()
+    at.selectbox(key="lineage_city").select(CITY).run()
+    at.selectbox(key="lineage_indicator").select("industrial_value_added").run()
+    fact = expected_city_fact(MONTH, CITY, "industrial_value_added")
+    table = at.dataframe[0].value
+    pick = table.index[(table["开发区"] == "（全市）")][0]
+    at.selectbox(key="lineage_pick").select(pick).run()
+    assert not at.exception
+
+    name, content = downloaded(at.get("download_button")[-1])
+    assert name.endswith("_规范化.txt")
+    document = content.decode("utf-8")  # the whole normalised text
+    evidence = table.loc[pick, "原文"]
+    assert evidence in document
+    page = at.html[0].value.split("<script>")[0]
+    marked = page[page.index('<mark id="devzone-evidence">'): page.index("</mark>")]
+    assert html.unescape(re.sub("<[^>]+>", "", marked)) == evidence  # exactly the sentence is marked
+    assert re.search(rf"<b>{re.escape(str(fact['value']))}[^<]*</b>", marked)  # and the number in bold
+    assert html.unescape(re.sub("<[^>]+>", "", page)) == document  # the rest of the text untouched
+
+
+def test_document_view_escapes_the_text_and_nests_the_marks():
+    from document_view import highlight_document
+
+    text = "一、<b>情况</b>\n完成增加值12.5亿元，增长3%。其他"
+    sentence = (text.index("完成"), text.index("其他"))
+    number = (text.index("12.5"), text.index("，增长"))
+    page = highlight_document(text, sentence, number)
+    assert "&lt;b&gt;情况&lt;/b&gt;" in page  # the report's own text cannot add markup
+    assert '<mark id="devzone-evidence">完成增加值<b>12.5亿元</b>，增长3%。</mark>其他' in page
+    # a number outside its sentence, or spans past the end, mark what is valid and nothing else
+    assert "<b>" not in highlight_document(text, sentence, (0, 2))
+    assert "<mark" not in highlight_document(text, (5, 999), None)
+    assert "<mark" not in highlight_document(text, (float("nan"), 3), None)
+
+
+def test_pipeline_chart_shows_the_stages_in_campaign_order(served):
+    at = app_at("pipeline")
+    at.selectbox(key="pipeline_month").select(MONTH).run()
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert len(charts) == 2  # projects and investment
+    for spec in charts:
+        colour = spec["encoding"]["color"]
+        assert colour["scale"]["domain"] == ["签约", "开工", "投产"]
+        assert spec["encoding"]["xOffset"]["sort"] == ["签约", "开工", "投产"]
+    counts = at.dataframe[0].value
+    row = counts[counts["地区"] == CITY].iloc[0]
+    assert {"签约项目（个）", "开工项目（个）", "投产项目（个）"} <= set(counts.columns)
+    assert row[["签约项目（个）", "开工项目（个）", "投产项目（个）"]].notna().all()
+
+
+def test_quality_shows_warnings_in_chinese_with_their_numbers(served):
+    at = app_at("quality")
+    at.selectbox(key="quality_month").select(MONTH).run()
+    titles = [e.label for e in at.expander]
+    assert any("市增速与所辖开发区推算的增速不一致" in t for t in titles), titles
+    samples = [d.value for d in at.dataframe if "推算增速（%）" in d.value.columns]
+    assert samples, "the growth warning lists stated and implied growth"
+    fact = expected_city_fact(MONTH, CITY, "industrial_value_added")
+    rows = samples[0][(samples[0]["城市"] == CITY) & (samples[0]["指标"] == "规上工业增加值")]
+    assert rows["报告增速（%）"].tolist() == [fact["yoy_pct"]]
 
 
 def test_empty_state_shows_the_one_message(tmp_path, monkeypatch):

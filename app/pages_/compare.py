@@ -1,6 +1,7 @@
 """开发区对比: zones ranked by an indicator's value or growth."""
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -48,8 +49,17 @@ if df.empty:
     st.stop()
 
 label = f"{names[indicator]}（{unit}）" if measure == "总量" else f"{names[indicator]}同比增速（%）"
-chart = pd.DataFrame({"开发区": df["zone_name"], label: df[col]})
-st.bar_chart(chart, x="开发区", y=label, horizontal=True, sort=f"-{label}")
+bars = pd.DataFrame({"开发区": df["zone_name"], "所属市": df["city_name"], label: df[col]})
+chart = (
+    alt.Chart(bars)
+    .mark_bar()
+    .encode(
+        y=alt.Y("开发区:N", sort="-x", title=None),
+        x=alt.X(f"{label}:Q", title=label),
+        color=alt.Color("所属市:N", title="所属市"),
+        tooltip=["开发区", "所属市", alt.Tooltip(f"{label}:Q", format=",.2f")],
+    )
+)
 
 d = fmt.decimals_for(unit)
 table = pd.DataFrame({
@@ -66,9 +76,11 @@ table = pd.DataFrame({
     "全省排名（增速）": df["yoy_rank_in_province"].values,
 })
 top = df.iloc[0]
-st.caption(
+chart_column, table_column = st.columns([2, 3])
+chart_column.altair_chart(chart, width="stretch", height=max(200, 24 * len(bars) + 60))  # a row per zone
+table_column.caption(
     f"{'全省' if city == '全部' else city}共 {len(df)} 个开发区；按{measure}排第一的是 {top['zone_name']}："
     f"{fmt.value(top['value'], unit)}，同比 {fmt.pct(top['yoy_pct'])}。"
 )
-st.dataframe(table, hide_index=True, width="stretch")
-data.downloads(table, f"开发区对比_{names[indicator]}_{month}", key="compare_table")
+with table_column:
+    data.table(table, f"开发区对比_{names[indicator]}_{month}", key="compare_table")

@@ -8,6 +8,7 @@ import streamlit as st
 
 import data
 import format as fmt
+from document_view import SCROLL_TO_MARK, highlight_document
 
 st.title("溯源")
 st.caption("查找某个数字来自哪份报告的哪一句话。")
@@ -84,11 +85,15 @@ table = pd.DataFrame({
     "fact_id": df["fact_id"],
 })
 st.caption(f"找到 {len(table)} 个数字。")
-st.dataframe(table, hide_index=True, width="stretch")
-data.downloads(table, f"溯源_{month}", key="lineage_table")
+shown = data.table(table, f"溯源_{month}", key="lineage_table", on_select="rerun", selection_mode="single-row")
 
 st.subheader("查看原文")
+st.caption("在上表中点选一行，或在下面选择一个数字。")
 options = list(range(len(df)))
+selected = list(shown.selection.rows) if shown is not None else []
+if selected and selected != st.session_state.get("lineage_selected"):
+    st.session_state["lineage_pick"] = selected[0]  # a click in the table moves the picker below
+st.session_state["lineage_selected"] = selected
 pick = st.selectbox(
     "选择一个数字", options,
     format_func=lambda i: f"{table.iloc[i]['城市']} · {table.iloc[i]['开发区']} · {table.iloc[i]['指标']} · {fmt.value(df.iloc[i]['value'], df.iloc[i]['unit'])}",
@@ -104,7 +109,27 @@ else:
     shown = html.escape(ev)
 st.markdown(f"> {shown}", unsafe_allow_html=True)
 st.caption(
-    f"文件：{row['file_name']}（{row['report_city'] or ''}，编码 {row['encoding']}，收到于 {row['filed_at']}）；"
+    f"文件：{row['file_name']}（{row['report_city'] or ''}，编码 {row['encoding']}，收到于 {fmt.beijing_time(row['filed_at'])}）；"
     f"原文位置 {row['evidence_start']}–{row['evidence_end']}；识别为 {row['value_text']}；数值 {fmt.value(row['value'], row['unit'])}"
     + ("" if fmt.missing(row["yoy_pct"]) else f"，同比 {fmt.pct(row['yoy_pct'])}")
 )
+
+document = data.query(
+    "select normalised_text from rpt_documents where period = ? and document_id = ? and document_status = 'current'",
+    [month, row["document_id"]],
+)
+if document.empty or document["normalised_text"].isna().all():
+    st.info("该报告的全文不在发布文件中。")
+else:
+    text = document["normalised_text"].iloc[0]
+    st.markdown(f"**报告全文**（{row['file_name']}，规范化后的文本；黄色为该句，粗体为该数字）")
+    st.html(
+        highlight_document(
+            text, (row["evidence_start"], row["evidence_end"]), (row["value_start"], row["value_end"])
+        ) + SCROLL_TO_MARK,
+        unsafe_allow_javascript=True,
+    )
+    st.download_button(
+        "下载报告全文（.txt）", text.encode("utf-8"), file_name=f"{row['file_name'].rsplit('.', 1)[0]}_规范化.txt",
+        mime="text/plain", key="lineage_document_txt",
+    )

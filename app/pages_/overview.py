@@ -36,11 +36,16 @@ published = meta["published_at"].iloc[0] if not meta.empty else None
 doc_count = int(docs["document_count"].iloc[0]) if not docs.empty and not pd.isna(docs["document_count"].iloc[0]) else 0
 status = quality["quality_status"].iloc[0] if not quality.empty else "未校验"
 
-c1, c2, c3, c4 = st.columns(4)
+reporting = data.query(
+    "select count(*) filter (where has_report) as reported, count(*) as cities "
+    "from rpt_city_month_kpis where period = ? and not is_province", [month]
+).iloc[0]
+c1, c2, c3 = st.columns(3)
 c1.metric("数据月份", labels.get(month, month))
-c2.metric("发布时间", pd.Timestamp(published).strftime("%Y-%m-%d %H:%M") if published is not None else "—")
-c3.metric("报告份数", f"{doc_count} 份")
-c4.metric("数据质量", status)
+c2.metric("报告份数", f"{doc_count} 份", help=f"{int(reporting['reported'])} 个市报送，共 {int(reporting['cities'])} 个市")
+c3.metric("数据质量", status)
+if published is not None:
+    st.caption(f"本页数据发布于 {fmt.beijing_time(published)}（北京时间），发布批次 {meta['run_id'].iloc[0][:8]}。")
 if not quality.empty:
     q = quality.iloc[0]
     st.caption(f"本月共 {int(q['expectations'])} 项校验：通过 {int(q['passed'])} 项，错误 {int(q['errors'])} 项，警告 {int(q['warnings'])} 项。详见“数据质量”页。")
@@ -56,13 +61,20 @@ kpis = data.query(
 st.subheader(f"{labels.get(month, month)} · {kpi_labels[indicator]}")
 st.caption("数值为累计值，括号内为同比增速；“—”表示本月报告中没有该数。")
 cols = st.columns(4)
+cities = kpis[~kpis["is_province"]]
+stated = cities[indicator].dropna()
 for i, row in enumerate(kpis.itertuples(index=False)):
     v = getattr(row, indicator)
     yoy = getattr(row, f"{indicator}_yoy_pct")
-    help_text = None if row.has_report else "本月未收到该市报告"
+    label, help_text = row.city_name, None if row.has_report else "本月未收到该市报告"
+    if row.is_province and fmt.missing(v) and len(stated) > 1:
+        # no report states the province figure: show the reporting cities' sum, labelled as such
+        v, yoy = stated.sum(), None
+        label = f"全省（{len(stated)} 市合计）"
+        help_text = f"报告中没有全省数字；这是本月报送该指标的 {len(stated)} 个市的合计，未报送的市不在其中。"
     cols[i % 4].metric(
-        row.city_name, fmt.value(v, unit), delta=None if fmt.missing(yoy) else f"同比 {fmt.pct(yoy, signed=True)}",
-        help=help_text, border=True,
+        label, fmt.value(v, unit), delta=None if fmt.missing(yoy) else f"同比 {fmt.pct(yoy, signed=True)}",
+        help=help_text, border=True, height=150,
     )
 
 st.subheader("本月各市主要指标")
@@ -71,5 +83,4 @@ for c, n, u in KPIS:
     table[f"{n}（{u}）"] = kpis[c].round(2)
     table[f"{n}同比（%）"] = kpis[f"{c}_yoy_pct"].round(1)
 table = table.dropna(axis=1, how="all")
-st.dataframe(table, hide_index=True, width="stretch")
-data.downloads(table, f"各市主要指标_{month}", key="overview_table")
+data.table(table, f"各市主要指标_{month}", key="overview_table")

@@ -1,6 +1,7 @@
 """三个一批: signed → started → in production per city; reported vs computed rates."""
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -8,6 +9,7 @@ import data
 import format as fmt
 
 STAGES = [("signed", "签约"), ("started", "开工"), ("in_production", "投产")]
+STAGE_COLOURS = ["#9ecae1", "#3182bd", "#08519c"]
 GAP_TOLERANCE_PP = 0.1  # reported vs computed rate: more than this many points apart is highlighted
 
 st.title("三个一批")
@@ -40,12 +42,31 @@ counts["投产项目预计年产值（亿元）"] = df["in_production_expected_a
 counts = counts.dropna(axis=1, how="all")
 
 st.subheader("项目个数与投资额")
-chart = df.set_index("city_name")[[f"{c}_investment" for c, _ in STAGES]].rename(
-    columns={f"{c}_investment": f"{label}投资（亿元）" for c, label in STAGES}
+stage_order = [label for _, label in STAGES]
+long = pd.concat(
+    [
+        pd.DataFrame({"地区": df["city_name"], "阶段": label, "项目（个）": df[f"{code}_projects"], "投资（亿元）": df[f"{code}_investment"]})
+        for code, label in STAGES
+    ],
+    ignore_index=True,
 )
-st.bar_chart(chart, x_label="地区", y_label="投资额（亿元）", stack=False)
-st.dataframe(counts, hide_index=True, width="stretch")
-data.downloads(counts, f"三个一批_{data.SCOPE_LABELS[scope]}_{month}", key="pipeline_counts")
+city_order = df["city_name"].tolist()
+left, right = st.columns(2)
+for column, measure in ((left, "项目（个）"), (right, "投资（亿元）")):
+    # stages in campaign order (签约 → 开工 → 投产), side by side within each city
+    chart = (
+        alt.Chart(long.dropna(subset=[measure]), title=measure)
+        .mark_bar()
+        .encode(
+            x=alt.X("地区:N", sort=city_order, title=None, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("阶段:N", sort=stage_order),
+            y=alt.Y(f"{measure}:Q", title=measure),
+            color=alt.Color("阶段:N", sort=stage_order, scale=alt.Scale(domain=stage_order, range=STAGE_COLOURS)),
+            tooltip=["地区", "阶段", alt.Tooltip(f"{measure}:Q", format=",.2f" if "亿元" in measure else ",.0f")],
+        )
+    )
+    column.altair_chart(chart, width="stretch")
+data.table(counts, f"三个一批_{data.SCOPE_LABELS[scope]}_{month}", key="pipeline_counts")
 
 st.subheader("报告比率与计算比率")
 rates = pd.DataFrame({"地区": df["city_name"]})
@@ -53,7 +74,7 @@ gap_cols = []
 for code, label in STAGES:
     rates[f"{label}·报告比率（%）"] = df[f"{code}_reported_rate_pct"].round(2)
     rates[f"{label}·计算比率（%）"] = df[f"{code}_computed_rate_pct"].round(2)
-    rates[f"{label}·差（百分点）"] = df[f"{code}_rate_gap_pp"].round(2)
+    rates[f"{label}·差（百分点）"] = df[f"{code}_rate_gap_pp"].round(2) + 0.0
     gap_cols.append(f"{label}·差（百分点）")
 rates["存在差异"] = df["rate_gap_flag"].map({True: "是", False: "否"})
 has_rates = rates.drop(columns=["地区", "存在差异"]).notna().any(axis=None)
@@ -66,13 +87,12 @@ else:
         return "background-color: #f8d7da; color: #842029" if not fmt.missing(v) and abs(float(v)) > GAP_TOLERANCE_PP else ""
 
     styled = rates.style.map(highlight, subset=gap_cols).format(precision=2, na_rep="—")
-    st.dataframe(styled, hide_index=True, width="stretch")
+    data.table(styled, f"三个一批比率_{data.SCOPE_LABELS[scope]}_{month}", key="pipeline_rates")
     flagged = df[df["rate_gap_flag"].fillna(False)]
     if flagged.empty:
         st.success("报告比率与计算比率一致。")
     else:
         st.warning("比率有差异的地区：" + "、".join(flagged["city_name"]))
-data.downloads(rates, f"三个一批比率_{data.SCOPE_LABELS[scope]}_{month}", key="pipeline_rates")
 
 with st.expander("各开发区明细（fct_project_pipeline）"):
     detail = data.query(
@@ -88,8 +108,7 @@ with st.expander("各开发区明细（fct_project_pipeline）"):
         "投资（亿元）": detail["investment"].round(2),
         "报告比率（%）": detail["reported_rate_pct"].round(2),
         "计算比率（%）": detail["computed_rate_pct"].round(2),
-        "差（百分点）": detail["rate_gap_pp"].round(2),
+        "差（百分点）": detail["rate_gap_pp"].round(2) + 0.0,
         "原文": detail["evidence"],
     })
-    st.dataframe(detail, hide_index=True, width="stretch")
-    data.downloads(detail, f"三个一批明细_{data.SCOPE_LABELS[scope]}_{month}", key="pipeline_detail")
+    data.table(detail, f"三个一批明细_{data.SCOPE_LABELS[scope]}_{month}", key="pipeline_detail")

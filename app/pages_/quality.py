@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import data
+import format as fmt
 
 st.title("数据质量")
 data.require_serving()
@@ -32,20 +33,31 @@ results = data.query(
     [month],
 )
 problems = results[results["status"] != "passed"]
+indicator_names = data.indicator_names()
 
 st.subheader("未通过的校验")
 if problems.empty:
     st.success("本月所有校验均通过。")
-for row in problems.itertuples(index=False):
+for n, row in enumerate(problems.itertuples(index=False)):
     icon = "❌" if row.status == "failed" else "⚠️"
-    with st.expander(f"{icon} {data.STATUS_LABELS.get(row.status, row.status)} · {row.expectation_name}（{row.failing_count or 0} 条）"):
+    title = data.check_title(row.expectation_name)
+    label = f"{icon} {data.STATUS_LABELS.get(row.status, row.status)} · {title}（{row.failing_count or 0} 条）"
+    with st.expander(label, expanded=n < 3):  # the first few open: their numbers are the point
+        st.caption(f"{data.SEVERITY_LABELS.get(row.severity, row.severity)}级 · 校验组 {row.suite_name} · {row.expectation_name}")
         st.markdown(f"**规则：** {row.rule}")
         st.markdown(f"**观测值：** {row.observed_value}")
         sample = row.failing_sample
         if sample:
             try:
                 rows = json.loads(sample)
-                st.dataframe(pd.DataFrame(rows if isinstance(rows, list) else [rows]), hide_index=True, width="stretch")
+                failing = pd.DataFrame(rows if isinstance(rows, list) else [rows])
+                for code_column in ("indicator_code", "metric"):
+                    if code_column in failing:
+                        failing[code_column] = failing[code_column].map(lambda c: indicator_names.get(c, (c,))[0])
+                data.table(
+                    failing.rename(columns=data.SAMPLE_COLUMN_LABELS),
+                    f"未通过样例_{month}_{row.expectation_name}", key=f"quality_sample_{n}",
+                )
             except (ValueError, TypeError):
                 st.code(sample)
 
@@ -54,19 +66,23 @@ table = pd.DataFrame({
     "状态": results["status"].map(data.STATUS_LABELS).fillna(results["status"]),
     "级别": results["severity"].map(data.SEVERITY_LABELS).fillna(results["severity"]),
     "校验组": results["suite_name"],
+    "问题": results["expectation_name"].map(data.check_title),
     "校验项": results["expectation_name"],
     "规则": results["rule"],
     "观测值": results["observed_value"],
     "未通过条数": results["failing_count"],
     "未通过样例": results["failing_sample"],
 })
-st.dataframe(table, hide_index=True, width="stretch")
-data.downloads(table, f"数据质量_{month}", key="quality_table")
+data.table(table, f"数据质量_{month}", key="quality_table")
 
 st.subheader("报告文件")
-docs = data.query("select * from rpt_documents where period = ? order by document_status, file_name", [month])
+DOCUMENT_COLUMNS = (
+    "period, file_name, report_city, document_status, encoding, filed_at, superseded_by_file_name, "
+    "quarantine_reason, indicator_fact_count, pipeline_fact_count"
+)
+docs = data.query(f"select {DOCUMENT_COLUMNS} from rpt_documents where period = ? order by document_status, file_name", [month])
 quarantined = data.query(
-    "select * from rpt_documents where document_status = 'quarantined' order by period desc, file_name"
+    f"select {DOCUMENT_COLUMNS} from rpt_documents where document_status = 'quarantined' order by period desc, file_name"
 )
 if quarantined.empty:
     st.success("没有被隔离的报告文件。")
@@ -74,22 +90,20 @@ else:
     st.warning(f"共有 {len(quarantined)} 份报告被隔离（未进入数据）：")
     q = pd.DataFrame({
         "月份": quarantined["period"], "文件": quarantined["file_name"], "城市": quarantined["report_city"],
-        "隔离原因": quarantined["quarantine_reason"], "收到时间": quarantined["filed_at"],
+        "隔离原因": quarantined["quarantine_reason"], "收到时间": quarantined["filed_at"].map(fmt.beijing_time),
     })
-    st.dataframe(q, hide_index=True, width="stretch")
-    data.downloads(q, "隔离的报告", key="quality_quarantined")
+    data.table(q, "隔离的报告", key="quality_quarantined")
 
 d = pd.DataFrame({
     "文件": docs["file_name"],
     "城市": docs["report_city"],
     "状态": docs["document_status"].map(data.DOC_STATUS_LABELS).fillna(docs["document_status"]),
     "编码": docs["encoding"],
-    "收到时间": docs["filed_at"],
+    "收到时间": docs["filed_at"].map(fmt.beijing_time),
     "被替代为": docs["superseded_by_file_name"],
     "隔离原因": docs["quarantine_reason"],
     "指标数": docs["indicator_fact_count"],
     "三个一批数": docs["pipeline_fact_count"],
 })
 st.caption(f"本月共收到 {len(d)} 份报告文件。")
-st.dataframe(d, hide_index=True, width="stretch")
-data.downloads(d, f"报告文件_{month}", key="quality_docs")
+data.table(d, f"报告文件_{month}", key="quality_docs")

@@ -1,6 +1,7 @@
 """趋势: an indicator across months for chosen cities or zones."""
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -33,7 +34,7 @@ options = data.query(
     f"where indicator_code = ? and area_level = ? and {name_col} is not null order by 1",
     [indicator, area],
 )["name"].tolist()
-chosen = st.multiselect(f"选择{level}（不选则显示全部）", options, key="trend_areas")
+chosen = st.multiselect(f"选择{level}", options, key="trend_areas", placeholder="全部（可多选）")
 
 sql = "select * from rpt_indicator_trend where indicator_code = ? and area_level = ?"
 params: list = [indicator, area]
@@ -50,8 +51,23 @@ if df.empty:
     st.stop()
 
 y_label = f"{names[indicator]}{measure}（{'%' if col == 'yoy_pct' else unit}）"
-wide = df.pivot_table(index="period", columns=name_col, values=col, aggfunc="first").sort_index()
-st.line_chart(wide, x_label="月份", y_label=y_label)
+points = pd.DataFrame({
+    "月份": pd.to_datetime(df["period"] + "-01"),
+    level: df[name_col],
+    y_label: df[col],
+})
+# points as well as lines: a city that reports every few months still shows its values
+chart = (
+    alt.Chart(points)
+    .mark_line(point=True)
+    .encode(
+        x=alt.X("月份:T", title="月份", axis=alt.Axis(format="%Y-%m", labelAngle=0)),
+        y=alt.Y(f"{y_label}:Q", title=y_label),
+        color=alt.Color(f"{level}:N", title=level),
+        tooltip=[alt.Tooltip("月份:T", format="%Y-%m"), level, alt.Tooltip(f"{y_label}:Q", format=",.2f")],
+    )
+)
+st.altair_chart(chart, width="stretch")
 
 d = fmt.decimals_for(unit)
 table = pd.DataFrame({
@@ -64,5 +80,4 @@ table = pd.DataFrame({
     "同比增速（%）": df["yoy_pct"].round(1).values,
     f"上年同期（{unit}）": df["prior_year_value"].round(d).values,
 })
-st.dataframe(table, hide_index=True, width="stretch")
-data.downloads(table, f"趋势_{names[indicator]}_{level}", key="trend_table")
+data.table(table, f"趋势_{names[indicator]}_{level}", key="trend_table")

@@ -183,8 +183,6 @@ class Reference:
         self.indicator_by_code = {i.code: i for i in self.indicators}
 
         city_names = alternation(c.short_name for c in self.cities)
-        county_names = alternation(self.county_by_name)
-        suffixes = alternation(ZONE_SUFFIXES)
         self.city_names_re = city_names
         # Zones: known names, or a county's name with a zone suffix (高平经开区); failing both, an
         # unknown "<name><suffix>" standing at the start of a clause (found in a second pass, so
