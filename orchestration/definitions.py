@@ -205,14 +205,15 @@ QUALITY_DEPS = [
 def quality_results(context: dg.AssetExecutionContext):
     ref = quality.load_reference_data()
     results: dict[str, list[tuple[str, quality.CheckResult]]] = {suite: [] for suite in SUITES}
-    docs = None
+    validations = []
     with open_warehouse() as con:
         for month in context.partition_keys:
             validation = quality.run_month(month, quality.load_month_frames(con, month), ref)
             warehouse.store_check_results(con, month, context.run.run_id, validation.checks)
-            docs = quality.build_data_docs(validation, settings.data_docs_dir())
+            validations.append(validation)
             for check in validation.checks:
                 results[check.suite].append((month, check))
+    docs = quality.build_data_docs(validations, settings.data_docs_dir()) if validations else None
     errors = [(m, c) for items in results.values() for m, c in items if not c.success and c.severity == "ERROR"]
     for month, check in errors:
         context.log.error(f"{month} {check.name}: {check.rule} Observed: {check.observed_value}")

@@ -817,15 +817,17 @@ DATA_DOCS_SITE = "devzone_quality"
 
 
 def build_data_docs(
-    results_by_suite: "Mapping[str, ExpectationSuiteValidationResult] | MonthValidation",
+    validations: "MonthValidation | Iterable[MonthValidation] | Mapping[str, ExpectationSuiteValidationResult]",
     folder: str | Path,
     run_name: str | None = None,
 ) -> Path:
     """Render GX Data Docs (static HTML) for validation results into `folder`; returns index.html.
 
-    `folder` becomes a file-mode GX project (`folder/gx/`: the suites as JSON and every stored
-    validation result), so the site accumulates: each call adds its runs and rebuilds the index at
-    `folder/data_docs/index.html`. `run_name` defaults to the results' period.
+    `validations` is one month's validation, several months' (a backfill), or GX results by suite
+    (then named `run_name`). `folder` becomes a file-mode GX project (`folder/gx/`: the suites as
+    JSON and every stored validation result), so the site accumulates. Only the pages of the results
+    given here are rendered: re-rendering every stored result on each month made a 10-year backfill
+    quadratic (hours). The index at `folder/data_docs/index.html` is rebuilt each time.
     """
     _quiet_gx()
     import great_expectations as gx
@@ -838,9 +840,12 @@ def build_data_docs(
     )
 
     _quiet_gx()
-    if isinstance(results_by_suite, MonthValidation):
-        run_name = run_name or results_by_suite.period
-        results_by_suite = results_by_suite.suite_results
+    if isinstance(validations, MonthValidation):
+        runs = [(validations.period, validations.suite_results)]
+    elif isinstance(validations, Mapping):
+        runs = [(run_name, validations)]
+    else:
+        runs = [(v.period, v.suite_results) for v in validations]
     folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     site_dir = folder / "data_docs"
@@ -859,23 +864,28 @@ def build_data_docs(
 
     engine_suites = _engine().suites
     now = dt.datetime.now(dt.timezone.utc)
-    for name, result in results_by_suite.items():
+    keys: list = []
+    for name in sorted({name for _, results in runs for name in results}):
         suite = engine_suites.get(name)
         if suite is not None:
             context.suites.add_or_update(ExpectationSuite(**{k: v for k, v in suite.to_json_dict().items() if k != "id"}))
-        label = run_name or (result.meta or {}).get("period") or "run"
-        run_id = RunIdentifier(run_name=str(label), run_time=now)
-        result = copy.deepcopy(result)
-        result.meta["run_id"] = run_id
-        result.meta["validation_time"] = now
-        result.meta["batch_kwargs"] = {"data_asset_name": f"{name} {label}"}
-        key = ValidationResultIdentifier(
-            expectation_suite_identifier=ExpectationSuiteIdentifier(name=name),
-            run_id=run_id,
-            batch_identifier=f"{name}-{label}",
-        )
-        context.validation_results_store.set(key, result)
-    context.build_data_docs(site_names=[DATA_DOCS_SITE])
+            keys.append(ExpectationSuiteIdentifier(name=name))
+    for period, results in runs:
+        for name, result in results.items():
+            label = period or (result.meta or {}).get("period") or "run"
+            run_id = RunIdentifier(run_name=str(label), run_time=now)
+            result = copy.deepcopy(result)
+            result.meta["run_id"] = run_id
+            result.meta["validation_time"] = now
+            result.meta["batch_kwargs"] = {"data_asset_name": f"{name} {label}"}
+            key = ValidationResultIdentifier(
+                expectation_suite_identifier=ExpectationSuiteIdentifier(name=name),
+                run_id=run_id,
+                batch_identifier=f"{name}-{label}",
+            )
+            context.validation_results_store.set(key, result)
+            keys.append(key)
+    context.build_data_docs(site_names=[DATA_DOCS_SITE], resource_identifiers=keys)
     write_offline_index(folder)
     return site_dir / "index.html"
 
