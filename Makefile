@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export DEVZONE_HOME ?= $(CURDIR)/.devzone
 
-.PHONY: run test ui app bench clean
+.PHONY: run test ui app bench bench-app screenshots clean
 
 $(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ app: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/extraction_throughput.py
+
+# every app page's render time on 10 years x 11 cities (builds /tmp/devzone-bench-app-10y once, ~7 min)
+bench-app: $(INSTALLED)
+	$(BIN)/python bench/app_render.py
+
+# screenshots of every page of the app on $(DEVZONE_HOME), in headless Chromium (apt-get install chromium fonts-noto-cjk)
+screenshots: $(INSTALLED)
+	$(BIN)/python bench/app_screenshots.py --out $(DEVZONE_HOME)/screenshots
 
 clean:
 	rm -rf $(VENV) .devzone

@@ -211,13 +211,18 @@ def number_format(column: str) -> str | None:
 
 
 def downloads(df: pd.DataFrame, name: str, key: str) -> None:
-    """CSV (UTF-8 with BOM, so Excel opens Chinese correctly) and .xlsx buttons for a table."""
+    """CSV (UTF-8 with BOM, so Excel opens Chinese correctly) and .xlsx buttons for a table.
+
+    The files are made when a button is clicked, not on every render: writing a 6,000-row sheet
+    takes about a second, more than the whole page may.
+    """
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button(
-        "下载 CSV", df.to_csv(index=False).encode("utf-8-sig"), file_name=f"{name}.csv",
-        mime="text/csv", key=f"{key}_csv",
+        "下载 CSV", lambda: df.to_csv(index=False).encode("utf-8-sig"), file_name=f"{name}.csv",
+        mime="text/csv", key=f"{key}_csv", on_click="ignore",
     )
     c2.download_button(
-        "下载 Excel", to_xlsx(df), file_name=f"{name}.xlsx",
+        "下载 Excel", lambda: to_xlsx(df), file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+        on_click="ignore",
     )

@@ -2,13 +2,15 @@
 """Render time of every page of the managers' app on 10 years of data for 11 cities (goal: 1 s).
 
     .venv/bin/python bench/app_render.py [--home /tmp/devzone-bench-app-10y] [--rebuild]
-        [--cold-runs 3] [--warm-runs 5] [--no-profile] [--browser]
+        [--cold-runs 3] [--warm-runs 5] [--browser]
 
 1. The home: 120 months from 2021-01, one generated seed-sized report per city per month
    (`bench/report_generator.py`, fixed seed), landed and run through the real pipeline in one
-   backfill run (`bench/warehouse_incremental.py`). Reused when `<home>/serving.duckdb` already
-   holds a report for every city and month; a home that does not is only deleted with --rebuild.
-   Prints the row count of every served table and the serving file's size.
+   backfill run (`bench/warehouse_incremental.py`). Where the quality gate blocks publishing (the
+   generated reports fail a blocking cross-check in most months), the run's marts are published
+   with orchestration.publishing all the same: the app needs the data. Reused when
+   `<home>/serving.duckdb` already holds a report for every city and month; a home that does not
+   is only deleted with --rebuild. Prints the row count of every served table and the file's size.
 2. Server side, with streamlit.testing's AppTest: every page registered with `st.Page(...)` in
    app/streamlit_app.py, on its default filters, on the earliest month (any selectbox of
    YYYY-MM periods: the default is the latest month, so this is also the worst month switch) and
@@ -20,11 +22,13 @@
    queries and the serialisation of its elements (Arrow for tables and charts, CSV/XLSX bytes
    for download buttons). Not in it: AppTest's start-up and the first run of the process, which
    imports the app's modules (a running server has them loaded), nor the browser's drawing.
-   Unless --no-profile, one cold and one warm render per scenario run again under cProfile and a
-   second table splits them into data.query (of which DuckDB), tables, charts, downloads, other.
-3. --browser: runs bench/app_screenshots.py against the same home (Streamlit + headless Chromium)
-   and prints its per-page times; for information only, its clock includes a fixed 0.5 s wait
-   after navigating, polls every 0.2 s, and its first page pays for the server's start.
+   While each render runs, its thread's stack is sampled every 5 ms; a second table splits the
+   median cold and warm render into data.query (of which DuckDB), tables (st.dataframe), charts,
+   downloads (data.downloads: CSV and XLSX bytes) and other, and for a render over the goal the
+   innermost functions where its samples were are listed with the app line that called them.
+3. --browser: runs bench/app_screenshots.py against the same home (Streamlit + headless Chromium,
+   screenshots into <home>/screenshots) and prints its per-page times as it reports them; for
+   information, on each page's default filters, and not part of the exit status.
 
 Exit status 1 when a page scenario misses the goal, cold or warm, or fails to render.
 Every figure is printed with the 1-minute load average: the machine is shared.
@@ -33,18 +37,17 @@ from __future__ import annotations
 
 import argparse
 import ast
-import cProfile
 import csv
+import logging
 import os
-import pstats
 import re
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -52,7 +55,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.warehouse_incremental import land, months_from, timed_run  # noqa: E402  (sets DEVZONE_MONTHS_AHEAD)
+from bench.warehouse_incremental import land, months_from  # noqa: E402  (sets DEVZONE_MONTHS_AHEAD)
 
 APP = ROOT / "app" / "streamlit_app.py"
 GOAL_SECONDS = 1.0
@@ -63,6 +66,12 @@ PERIOD_IN_OPTION = re.compile(r"(\d{4}-\d{2})\D*$")  # month selectors show e.g.
 
 def load() -> str:
     return f"{os.getloadavg()[0]:.2f}"
+
+
+def cell(text: str, width: int) -> str:
+    """`text` padded to `width` terminal columns (Chinese characters take two)."""
+    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - shown)
 
 
 # ---- the 10-year home ------------------------------------------------------------------------
@@ -93,6 +102,28 @@ def covers(home: Path, months: list[str], cities: list[str]) -> bool:
     return reported == len(months) * len(cities)
 
 
+def backfill_run(home: Path, months: list[str]) -> float:
+    """Seconds of one pipeline run over all `months` up to a published serving file.
+
+    The generated reports trip blocking checks in some months (e.g. cross_checks: zone_within_city),
+    which stops the serving_snapshot step; the app needs the data, not a passed gate, so the marts
+    that the run built are then published with the pipeline's own publishing step. Any other failure
+    ends the benchmark.
+    """
+    os.environ["DEVZONE_HOME"] = str(home)
+    from orchestration import publishing, runner, settings
+
+    started = time.perf_counter()
+    summary = runner.run_months(months)
+    if not summary.success:
+        if not (summary.checks_failed and all('"quality_results"' in error for error in summary.errors)):
+            raise SystemExit(f"run of {months[0]}..{months[-1]} failed: {summary.errors}")
+        print(f"the quality gate blocked publishing ({len(summary.checks_failed)} blocking check(s) failed: "
+              f"{'; '.join(c[:200] for c in summary.checks_failed)}); publishing the run's marts for the benchmark")
+        publishing.publish(settings.warehouse_path(), settings.serving_path(), months, summary.run_id)
+    return time.perf_counter() - started
+
+
 def build_home(home: Path, rebuild: bool) -> None:
     months, cities = months_from(FIRST_MONTH, MONTH_COUNT), city_names()
     if covers(home, months, cities):
@@ -106,7 +137,7 @@ def build_home(home: Path, rebuild: bool) -> None:
     landed = land(home, months, cities, SEED)
     landing = time.perf_counter() - started
     print(f"landed {landed} reports ({len(cities)} cities x {len(months)} months) in {landing:.1f} s (load {load()})")
-    backfill = timed_run(home, months)
+    backfill = backfill_run(home, months)
     print(f"backfill of all {len(months)} months in one run: {backfill:.1f} s (load {load()}); "
           f"home built in {landing + backfill:.1f} s")
     if not covers(home, months, cities):
@@ -178,7 +209,7 @@ def earliest_month(at) -> None:
     raise NotOnPage("no month selector")
 
 
-DEFAULT = Scenario("default filters (latest month)")
+DEFAULT = Scenario("default filters")  # the latest month where the page has a month selector
 EARLIEST = Scenario(f"earliest month ({FIRST_MONTH})", earliest_month)
 ZONES = set_widget("radio", "trend_level", "开发区")
 # The heaviest settings each page offers beyond its defaults and the earliest month ("全部" is
@@ -195,7 +226,86 @@ HEAVY_SCENARIOS = {
 }
 
 
-# ---- rendering ---------------------------------------------------------------------------------
+# ---- rendering and where its time goes ----------------------------------------------------------
+
+APP_DIR = str(ROOT / "app")
+SAMPLE_INTERVAL = 0.005  # seconds between stack samples: about 200 per second of render
+BUCKETS = {  # name: (file suffix, functions); a sample counts for a bucket when one of its frames is in it
+    "data.query": ("app/data.py", {"query"}),
+    "DuckDB": ("app/data.py", {"_query"}),  # inside data.query, and only on a cache miss
+    "tables": ("streamlit/elements/arrow.py", {"dataframe", "data_editor", "table"}),
+    "charts": ("streamlit/elements/vega_charts.py",
+               {"line_chart", "area_chart", "bar_chart", "scatter_chart", "altair_chart", "vega_lite_chart"}),
+    "downloads": ("app/data.py", {"downloads"}),  # CSV and XLSX bytes of a table, made on every render
+}
+OUTER_BUCKETS = [b for b in BUCKETS if b != "DuckDB"]
+TOP_FUNCTIONS = 8
+
+
+class StackSampler:
+    """Samples the Python stacks of the threads started while it runs, i.e. AppTest's script thread.
+
+    Wall-clock attribution of a render without a profiler's distortion: cProfile slows pure-Python
+    code (openpyxl, pandas' Excel writer) far more than C (DuckDB, Arrow), and a profiler enabled
+    inside a thread that is already running misattributes cumulative times.
+    """
+
+    def __init__(self) -> None:
+        self.stacks: list[list[tuple[str, str, int]]] = []  # innermost frame first: (file, function, line)
+
+    def __enter__(self) -> StackSampler:
+        self._running_before = {t.ident for t in threading.enumerate()}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(SAMPLE_INTERVAL):
+            for ident, frame in sys._current_frames().items():
+                if ident in self._running_before or ident == self._thread.ident:
+                    continue
+                stack = []
+                while frame is not None:
+                    stack.append((frame.f_code.co_filename, frame.f_code.co_name, frame.f_lineno))
+                    frame = frame.f_back
+                if any(file.startswith(APP_DIR) for file, _, _ in stack):  # the app's scripts are running
+                    self.stacks.append(stack)
+
+
+@dataclass
+class Render:
+    seconds: float
+    stacks: list[list[tuple[str, str, int]]]
+
+    def breakdown(self) -> dict[str, float]:
+        """Seconds per bucket (the render's time times the bucket's share of the samples) and the rest."""
+        share = {b: 0 for b in BUCKETS}
+        for stack in self.stacks:
+            for bucket, (suffix, functions) in BUCKETS.items():
+                share[bucket] += any(file.endswith(suffix) and function in functions for file, function, _ in stack)
+        per_sample = self.seconds / max(len(self.stacks), 1)
+        seconds = {b: n * per_sample for b, n in share.items()}
+        seconds["other"] = self.seconds - sum(seconds[b] for b in OUTER_BUCKETS)
+        return seconds
+
+    def top_functions(self) -> list[str]:
+        """Where the samples were: the innermost function, and the page line (then the app line) that led there."""
+        places: dict[tuple[str, str], int] = {}
+        for stack in self.stacks:
+            file, function, _ = stack[0]
+            app_lines = [f"{Path(f).relative_to(APP_DIR)}:{line}" for f, _, line in reversed(stack)
+                         if f.startswith(APP_DIR) and f != str(APP)]  # outermost first, the main script left out
+            place = (f"{Path(file).name}({function})", " > ".join(dict.fromkeys(app_lines[:1] + app_lines[-1:])))
+            places[place] = places.get(place, 0) + 1
+        per_sample = self.seconds / max(len(self.stacks), 1)
+        top = sorted(places.items(), key=lambda kv: -kv[1])[:TOP_FUNCTIONS]
+        return [f"{n * per_sample:6.3f} s  {inner:<50} from {app}" for (inner, app), n in top]
+
 
 class RenderError(RuntimeError):
     pass
@@ -206,21 +316,16 @@ def rendered(at) -> None:
         raise RenderError(at.exception[0].value)
 
 
-def timed_render(at, profile: cProfile.Profile | None = None) -> float:
-    """Seconds of one `at.run()`; with `profile`, profiles the script thread that AppTest starts."""
-    if profile is not None:
-        threading.setprofile(lambda *_: profile.enable())  # first event in the new thread swaps in cProfile
-    started = time.perf_counter()
-    try:
+def timed_render(at) -> Render:
+    with StackSampler() as sampler:
+        started = time.perf_counter()
         at.run()
-    finally:
-        elapsed = time.perf_counter() - started
-        threading.setprofile(None)
+        seconds = time.perf_counter() - started
     rendered(at)
-    return elapsed
+    return Render(seconds, sampler.stacks)
 
 
-def cold_render(page: str, scenario: Scenario, profile: cProfile.Profile | None = None):
+def cold_render(page: str, scenario: Scenario):
     """A fresh AppTest on `page` with the scenario's widgets set, rendered with st.cache_data empty."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -233,74 +338,41 @@ def cold_render(page: str, scenario: Scenario, profile: cProfile.Profile | None 
         rendered(at)
         scenario.apply(at)
     st.cache_data.clear()
-    return at, timed_render(at, profile)
+    return at, timed_render(at)
+
+
+def median_render(renders: list[Render]) -> Render:
+    """The median run (the lower middle one of an even count), with its samples."""
+    return sorted(renders, key=lambda r: r.seconds)[(len(renders) - 1) // 2]
 
 
 @dataclass
 class Result:
     page: str
     scenario: str
-    cold: float | None = None
-    warm: float | None = None
+    cold: Render | None = None
+    warm: Render | None = None
     load: str = ""
     error: str = ""
 
     @property
     def passed(self) -> bool:
-        return not self.error and self.cold <= GOAL_SECONDS and self.warm <= GOAL_SECONDS
+        return not self.error and self.cold.seconds <= GOAL_SECONDS and self.warm.seconds <= GOAL_SECONDS
 
 
-def measure(page: str, scenario: Scenario, cold_runs: int, warm_runs: int) -> Result:
-    result = Result(page, scenario.name)
+def measure(title: str, page: str, scenario: Scenario, cold_runs: int, warm_runs: int) -> Result:
+    result = Result(title, scenario.name)
     try:
         colds = []
         for _ in range(cold_runs):
-            at, seconds = cold_render(page, scenario)
-            colds.append(seconds)
-        result.cold = statistics.median(colds)
-        result.warm = statistics.median(timed_render(at) for _ in range(warm_runs))
+            at, render = cold_render(page, scenario)
+            colds.append(render)
+        result.cold = median_render(colds)
+        result.warm = median_render([timed_render(at) for _ in range(warm_runs)])
     except RenderError as e:
         result.error = f"exception: {e}"
     result.load = load()
     return result
-
-
-# ---- where the time goes -----------------------------------------------------------------------
-
-BUCKETS = {  # name: (file suffix, functions) whose cumulative time is the bucket
-    "data.query": ("app/data.py", {"query"}),
-    "DuckDB": ("app/data.py", {"_query"}),  # inside data.query: runs only on a cache miss
-    "tables": ("streamlit/elements/arrow.py", {"dataframe", "data_editor", "table"}),
-    "charts": ("streamlit/elements/vega_charts.py",
-               {"line_chart", "area_chart", "bar_chart", "scatter_chart", "altair_chart", "vega_lite_chart"}),
-    "downloads": ("app/data.py", {"downloads"}),  # CSV and XLSX bytes of every table, on every render
-}
-TOP_FUNCTIONS = 8
-
-
-def breakdown(profile: cProfile.Profile) -> dict[str, float]:
-    stats = pstats.Stats(profile).stats  # {(file, line, function): (calls, primitive calls, own, cumulative, callers)}
-    shares = {"profiled": sum(own for _, _, own, _, _ in stats.values())}
-    for bucket, (suffix, functions) in BUCKETS.items():
-        shares[bucket] = sum(cum for (file, _, function), (_, _, _, cum, _) in stats.items()
-                             if file.endswith(suffix) and function in functions)
-    shares["other"] = shares["profiled"] - sum(shares[b] for b in BUCKETS if b != "DuckDB")
-    return shares
-
-
-def top_functions(profile: cProfile.Profile) -> list[str]:
-    """The functions with the most own time: what a slow render actually spends it on."""
-    stats = pstats.Stats(profile).stats
-    rows = sorted(stats.items(), key=lambda kv: -kv[1][2])[:TOP_FUNCTIONS]
-    return [f"{own:7.3f} s own {cum:7.3f} s cum {calls:>8} calls  {Path(file).name}:{line}({function})"
-            for (file, line, function), (_, calls, own, cum, _) in rows]
-
-
-def profile_scenario(page: str, scenario: Scenario) -> dict[str, cProfile.Profile]:
-    cold, warm = cProfile.Profile(), cProfile.Profile()
-    at, _ = cold_render(page, scenario, cold)
-    timed_render(at, warm)
-    return {"cold": cold, "warm": warm}
 
 
 # ---- browser -----------------------------------------------------------------------------------
@@ -320,16 +392,11 @@ def browser_times(home: Path) -> None:
         proc.wait(30)
         print("  app_screenshots.py did not finish within 900 s; stopped")
         return
-    for line in output.splitlines():
-        m = re.match(r"(\S+)\s+rendered in ([\d.]+) s", line)
-        if m:
-            seconds = float(m.group(2))
-            print(f"  {m.group(1):<10} {seconds:6.2f} s  {'pass' if seconds <= GOAL_SECONDS else 'FAIL'}  (load {load()})")
-        else:
-            print(f"  {line}")
+    for line in output.splitlines():  # passed through as it prints them: its columns are its own
+        print(f"  {line}")
     if proc.returncode:
         print(f"  app_screenshots.py exited with {proc.returncode}")
-    print(f"  screenshots in {out}")
+    print(f"  (load {load()} after)")
 
 
 # ---- main --------------------------------------------------------------------------------------
@@ -344,7 +411,6 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="delete a home that does not cover the 10 years and build it")
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--warm-runs", type=int, default=5)
-    parser.add_argument("--no-profile", action="store_true", help="skip the profiled breakdown")
     parser.add_argument("--browser", action="store_true", help="also run bench/app_screenshots.py on the home")
     args = parser.parse_args()
     home = args.home.resolve()
@@ -358,48 +424,49 @@ def main() -> None:
 
     from streamlit.testing.v1 import AppTest
 
+    # Emptying st.cache_data between runs, outside a script run, warns about the missing runtime each time.
+    for name in ("streamlit.runtime.caching.cache_data_api", "streamlit.runtime.scriptrunner_utils.script_run_context"):
+        logging.getLogger(name).disabled = True
     rendered(AppTest.from_file(str(APP), default_timeout=RENDER_TIMEOUT).run())  # imports the app's modules: not timed
     pages = registered_pages()
     print(f"\npages in {APP.relative_to(ROOT)}: " + ", ".join(f"{title} ({path})" for path, title in pages))
 
-    results, skipped, profiles = [], [], {}
+    results, skipped = [], []
     for path, title in pages:
         for scenario in [DEFAULT, EARLIEST, *HEAVY_SCENARIOS.get(path, [])]:
             try:
-                result = measure(path, scenario, args.cold_runs, args.warm_runs)
-                if not args.no_profile and not result.error:
-                    profiles[(title, scenario.name)] = profile_scenario(path, scenario)
+                result = measure(title, path, scenario, args.cold_runs, args.warm_runs)
             except NotOnPage as e:
                 skipped.append(f"{title} · {scenario.name}: {e}")
                 continue
-            result.page = title
             results.append(result)
-            status = result.error or f"cold {result.cold:.3f} s, warm {result.warm:.3f} s"
+            status = result.error or f"cold {result.cold.seconds:.3f} s, warm {result.warm.seconds:.3f} s"
             print(f"  {title} · {scenario.name}: {status} (load {result.load})", flush=True)
 
     print(f"\nserver-side render (AppTest), cold = median of {args.cold_runs} with st.cache_data empty, "
           f"warm = median of {args.warm_runs} cached re-renders; goal {GOAL_SECONDS} s")
-    print(f"{'page':<8} {'scenario':<36} {'cold s':>7} {'warm s':>7} {'goal s':>6}  result  load1")
+    print(f"{cell('page', 10)} {cell('scenario', 34)} {'cold s':>7} {'warm s':>7} {'goal s':>6}  result  load1")
     for r in results:
-        cold = "—" if r.cold is None else f"{r.cold:.3f}"
-        warm = "—" if r.warm is None else f"{r.warm:.3f}"
-        print(f"{r.page:<8} {r.scenario:<36} {cold:>7} {warm:>7} {GOAL_SECONDS:>6.1f}  "
+        cold = "-" if r.cold is None else f"{r.cold.seconds:.3f}"
+        warm = "-" if r.warm is None else f"{r.warm.seconds:.3f}"
+        print(f"{cell(r.page, 10)} {cell(r.scenario, 34)} {cold:>7} {warm:>7} {GOAL_SECONDS:>6.1f}  "
               f"{'pass' if r.passed else 'FAIL'}    {r.load}{'  ' + r.error if r.error else ''}")
     for line in skipped:
         print(f"not applicable: {line}")
 
-    if profiles:
-        print("\nwhere the time goes, one profiled render each (s under cProfile, which inflates Python-heavy parts)")
-        names = ["profiled", *BUCKETS, "other"]
-        print(f"{'page':<8} {'scenario':<36} {'run':<5}" + "".join(f"{n:>11}" for n in names))
-        for (title, scenario), runs in profiles.items():
-            for run, profile in runs.items():
-                shares = breakdown(profile)
-                print(f"{title:<8} {scenario:<36} {run:<5}" + "".join(f"{shares[n]:>11.3f}" for n in names))
-        for r in results:
-            if not r.passed and (r.page, r.scenario) in profiles:
-                print(f"\nmost own time, {r.page} · {r.scenario}, cold:")
-                for line in top_functions(profiles[(r.page, r.scenario)]["cold"]):
+    measured = [r for r in results if not r.error]
+    names = ["total", *BUCKETS, "other"]
+    print(f"\nwhere the median render's time goes (s, from stack samples every {SAMPLE_INTERVAL * 1000:.0f} ms)")
+    print(f"{cell('page', 10)} {cell('scenario', 34)} {'run':<5}" + "".join(f"{n:>11}" for n in names))
+    for r in measured:
+        for run, render in (("cold", r.cold), ("warm", r.warm)):
+            seconds = {"total": render.seconds, **render.breakdown()}
+            print(f"{cell(r.page, 10)} {cell(r.scenario, 34)} {run:<5}" + "".join(f"{seconds[n]:>11.3f}" for n in names))
+    for r in measured:
+        for run, render in (("cold", r.cold), ("warm", r.warm)):
+            if render.seconds > GOAL_SECONDS:
+                print(f"\nwhere the samples were, {r.page} · {r.scenario}, {run} ({render.seconds:.3f} s):")
+                for line in render.top_functions():
                     print(f"  {line}")
 
     if args.browser:

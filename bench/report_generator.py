@@ -318,6 +318,10 @@ class _Report:
                 v = round(zone_values[m] * (1.0 if rng.random() < 0.5 else rng.uniform(1.05, 1.35)), 2)
             else:
                 v = self.money(ZONE_MONTHLY[m][0] * self.month * 4, ZONE_MONTHLY[m][1] * self.month * 5)
+            largest_zone = max((f["value"] for f in self.facts if f["type"] == "indicator" and f["zone"]
+                                and f["metric"] == m and f["basis"] == "actual" and f["value"] is not None), default=0)
+            if v < largest_zone:  # a city's total covers each of its zones
+                v = round(largest_zone * rng.uniform(1.05, 1.35), 2)
             g = self.growth()
             lab = self.label(m)
             form = rng.choice(["value_growth", "verb_first", "rate", "growth_only", "value_only",
@@ -813,15 +817,16 @@ def _compose(r: _Report) -> tuple[list[list[str]], dict]:
     # zones the scorer cannot tell apart (same core name) are not listed together
     zones = [z for i, z in enumerate(zones) if zone_core(z.short) not in {zone_core(y.short) for y in zones[:i]}]
     zone_paras, totals = r.zone_list(zones)
+    if seed:
+        for z in rng.sample(r.industrial_zones, min(len(r.industrial_zones), rng.randint(0, 2))):
+            zone_paras += r.zone_extras(z)
+        for z in r.special_zones:
+            if rng.random() < 0.6:
+                zone_paras += r.special_zone(z)
+    # the city total is written first but drawn last: no zone may exceed it
     if rng.random() < 0.8:
         ind += r.citywide(totals)
     ind += zone_paras
-    if seed:
-        for z in rng.sample(r.industrial_zones, min(len(r.industrial_zones), rng.randint(0, 2))):
-            ind += r.zone_extras(z)
-        for z in r.special_zones:
-            if rng.random() < 0.6:
-                ind += r.special_zone(z)
     sections.append(ind)
     n += 1
 

@@ -78,24 +78,34 @@ def served(built_home, monkeypatch):
 
 @pytest.fixture
 def downloaded(monkeypatch):
-    """Read a download button's file as (file name, bytes). AppTest gives each run a fresh in-memory
-    media store and drops it afterwards; recording the stores lets a test look the button's URL up
-    in the last one."""
+    """Read a download button's file as (file name, bytes), as a click would fetch it. AppTest gives
+    each run a fresh in-memory media store and drops it afterwards; recording the stores (and their
+    managers, which hold the files that the app makes only on click) lets a test fetch the file."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
     from streamlit.testing.v1 import app_test
 
-    stores = []
+    stores, managers = [], []
 
     class RecordingStorage(MemoryMediaFileStorage):
         def __init__(self, media_endpoint: str) -> None:
             super().__init__(media_endpoint)
             stores.append(self)
 
+    class RecordingManager(MediaFileManager):
+        def __init__(self, storage) -> None:
+            super().__init__(storage)
+            managers.append(self)
+
     monkeypatch.setattr(app_test, "MemoryMediaFileStorage", RecordingStorage)
+    monkeypatch.setattr(app_test, "MediaFileManager", RecordingManager)
 
     def read(button) -> tuple[str, bytes]:
-        assert button.proto.url, "the button has no file"
-        file = stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1])
+        url = button.proto.url
+        if not url and button.proto.deferred_file_id:  # made on click: click it
+            url = managers[-1].execute_deferred(button.proto.deferred_file_id)
+        assert url, "the button has no file"
+        file = stores[-1].get_file(url.rsplit("/", 1)[-1])
         return file.filename, file.content
 
     return read

@@ -11,6 +11,7 @@ import io
 import json
 import os
 import re
+import shutil
 import sys
 from pathlib import PurePosixPath
 
@@ -98,13 +99,13 @@ def test_overview_defaults_to_latest_month_and_shows_the_expected_kpis(served):
     assert metrics["数据月份"].value == "2023年1-6月"
     assert metrics["报告份数"].value == "2 份"
     assert metrics["数据质量"].value in {"通过", "有警告", "有错误"}
-    assert metrics[CITY].value == f"{fact['value']:.2f} 亿元"
-    assert metrics[CITY].delta == f"同比 {fact['yoy_pct']:+.1f}%"
+    assert metrics[CITY].value == f"{fact['value']:,.2f}"  # 亿元 is in the heading
+    assert metrics[CITY].delta == f"{fact['yoy_pct']:+.1f}%"  # a leading - turns the arrow down and red
     # no report states the province figure: the card sums the cities that stated it, and says so
     stated = [f["value"] for f in expected_city_facts(MONTH, "industrial_value_added")]
     assert len(stated) > 1
     province = metrics[f"全省（{len(stated)} 市合计）"]
-    assert province.value == f"{sum(stated):,.2f} 亿元"
+    assert province.value == f"{sum(stated):,.2f}"
 
 
 def test_month_in_the_url_opens_every_page_on_that_month(served):
@@ -127,7 +128,7 @@ def test_overview_indicator_filter_changes_the_cards(served):
     at.selectbox(key="overview_indicator").select("operating_revenue").run()
     after = {m.label: m.value for m in at.metric}
     fact = expected_city_fact(MONTH, CITY, "operating_revenue")
-    assert after[CITY] == f"{fact['value']:,.2f} 亿元"
+    assert after[CITY] == f"{fact['value']:,.2f}"
     assert before[CITY] != after[CITY]
 
 
@@ -268,6 +269,51 @@ def test_quality_shows_warnings_in_chinese_with_their_numbers(served):
     fact = expected_city_fact(MONTH, CITY, "industrial_value_added")
     rows = samples[0][(samples[0]["城市"] == CITY) & (samples[0]["指标"] == "规上工业增加值")]
     assert rows["报告增速（%）"].tolist() == [fact["yoy_pct"]]
+
+
+@pytest.fixture
+def edited_serving(built_home, tmp_path, monkeypatch):
+    """A copy of the session's serving file that a test may edit, with the app pointed at it."""
+    home, _ = built_home
+    shutil.copy(home / "serving.duckdb", tmp_path / "serving.duckdb")
+    monkeypatch.setenv("DEVZONE_HOME", str(tmp_path))
+
+    def edit(sql: str, params: list) -> None:
+        con = duckdb.connect(str(tmp_path / "serving.duckdb"))
+        try:
+            con.execute(sql, params)
+        finally:
+            con.close()
+
+    return edit
+
+
+def test_pipeline_highlights_a_reported_rate_that_disagrees(edited_serving):
+    edited_serving(
+        "update rpt_pipeline_conversion set started_reported_rate_pct = started_computed_rate_pct + 2, "
+        "started_rate_gap_pp = 2, rate_gap_flag = true where period = ? and city_name = ? and scope = 'cumulative'",
+        [MONTH, CITY],
+    )
+    at = app_at("pipeline")
+    at.selectbox(key="pipeline_month").select(MONTH).run()
+    assert [w.value for w in at.warning] == [f"比率有差异的地区：{CITY}"]
+    rates = next(d for d in at.dataframe if "开工·差（百分点）" in d.value.columns)
+    row = rates.value[rates.value["地区"] == CITY].iloc[0]
+    assert row["开工·差（百分点）"] == 2 and row["开工·报告比率（%）"] - row["开工·计算比率（%）"] == pytest.approx(2)
+    assert "background-color: #f8d7da" in rates.proto.arrow_data.styler.styles  # the gap cell is red
+
+
+def test_quality_lists_quarantined_files_with_the_reason(edited_serving):
+    edited_serving(
+        "insert into rpt_documents (document_row_key, period, file_name, document_status, quarantine_reason, "
+        "indicator_fact_count, pipeline_fact_count) values ('k', ?, 'broken.pdf', 'quarantined', ?, 0, 0)",
+        [MONTH, "no text layer: the PDF is a scan without OCR"],
+    )
+    at = app_at("quality")
+    at.selectbox(key="quality_month").select(MONTH).run()
+    assert any("共有 1 份报告被隔离" in w.value for w in at.warning)
+    quarantined = next(d.value for d in at.dataframe if "隔离原因" in d.value.columns and "月份" in d.value.columns)
+    assert quarantined[["文件", "隔离原因"]].values.tolist() == [["broken.pdf", "no text layer: the PDF is a scan without OCR"]]
 
 
 def test_empty_state_shows_the_one_message(tmp_path, monkeypatch):

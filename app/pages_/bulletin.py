@@ -20,11 +20,11 @@ markdown = bulletin.to_markdown(draft)
 c1, c2, _ = st.columns([1, 1, 4])
 c1.download_button(
     "下载 Markdown", markdown.encode("utf-8"), file_name=f"开发区月报_{month}.md",
-    mime="text/markdown", key="bulletin_md",
+    mime="text/markdown", key="bulletin_md", on_click="ignore",
 )
 c2.download_button(
-    "下载 Word", bulletin.to_docx(draft), file_name=f"开发区月报_{month}.docx",
-    mime=bulletin.DOCX_MIME, key="bulletin_docx",
+    "下载 Word", lambda: bulletin.to_docx(draft), file_name=f"开发区月报_{month}.docx",
+    mime=bulletin.DOCX_MIME, key="bulletin_docx", on_click="ignore",  # the .docx is made on click
 )
 
 with st.container(border=True):

@@ -59,7 +59,7 @@ kpis = data.query(
 )
 
 st.subheader(f"{labels.get(month, month)} · {kpi_labels[indicator]}")
-st.caption("数值为累计值，括号内为同比增速；“—”表示本月报告中没有该数。")
+st.caption(f"数值为累计值（{unit}），下方为同比增速；“—”表示本月报告中没有该数。")
 cols = st.columns(4)
 cities = kpis[~kpis["is_province"]]
 stated = cities[indicator].dropna()
@@ -73,7 +73,9 @@ for i, row in enumerate(kpis.itertuples(index=False)):
         label = f"全省（{len(stated)} 市合计）"
         help_text = f"报告中没有全省数字；这是本月报送该指标的 {len(stated)} 个市的合计，未报送的市不在其中。"
     cols[i % 4].metric(
-        label, fmt.value(v, unit), delta=None if fmt.missing(yoy) else f"同比 {fmt.pct(yoy, signed=True)}",
+        # the unit is in the heading above: a card this narrow truncates "1,721.06 亿元"
+        label, fmt.num(v, fmt.decimals_for(unit)), delta=None if fmt.missing(yoy) else fmt.pct(yoy, signed=True),
+        delta_description=None if fmt.missing(yoy) else "同比",
         help=help_text, border=True, height=150,
     )
 
