@@ -35,8 +35,6 @@ TOP_ZONES = 5
 # (stage, name, the rate the stage reports); see rpt_pipeline_conversion
 STAGES = [("signed", "签约", "签约开工率"), ("started", "开工", "开工项目投产率"), ("in_production", "投产", "达产率")]
 SCOPES = [("cumulative", "累计"), ("event", "当期（本期新增）")]
-# rpt_pipeline_conversion.rate_gap_flag's tolerance: reports truncate or round rates to two decimals.
-RATE_TOLERANCE_PP = 0.01
 STATUS_LABELS = {"failed": "错误", "warning": "警告"}
 CHINESE_ORDINALS = "一二三四五六七八九十"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -326,10 +324,6 @@ def _stage_figures(row) -> list[str]:
     return parts
 
 
-def _gap(v) -> bool:
-    return not fmt.missing(v) and round(abs(float(v)), 6) > RATE_TOLERANCE_PP
-
-
 def _rate_sentence(row) -> str | None:
     parts = []
     for stage, _, rate_name in STAGES:
@@ -339,7 +333,7 @@ def _rate_sentence(row) -> str | None:
         said = f"{rate_name} {rate(reported)}"
         if not fmt.missing(computed):
             said += f"（按数据计算 {rate(computed)}"
-            said += f"，相差 {fmt.pp(gap)}，请核对）" if _gap(gap) else "）"
+            said += f"，相差 {fmt.pp(gap)}，请核对）" if fmt.rate_gap(gap) else "）"
         parts.append(said)
     return f"{joined(parts, '，')}。" if parts else None
 
@@ -374,7 +368,7 @@ def _pipeline(data: BulletinData, ordinal: str) -> list[Block]:
                 reported, computed, gap = (row[f"{stage}_{m}"] for m in ("reported_rate_pct", "computed_rate_pct", "rate_gap_pp"))
                 if fmt.missing(reported) and fmt.missing(computed):
                     continue
-                verdict = fmt.DASH if fmt.missing(gap) else ("不一致" if _gap(gap) else "一致")
+                verdict = fmt.DASH if fmt.missing(gap) else ("不一致" if fmt.rate_gap(gap) else "一致")
                 rates.append((area, rate_name, rate(reported), rate(computed), gap_pp(gap), verdict))
         header = ("地区", *(f"{name}{what}" for _, name, _ in STAGES for what in ("项目（个）", "投资（亿元）")))
         blocks.append(Table(header, tuple(counts)))
@@ -393,7 +387,7 @@ def _rate_gaps(data: BulletinData) -> tuple[list[str], int]:
             if fmt.missing(gap):
                 continue
             checked += 1
-            if _gap(gap):
+            if fmt.rate_gap(gap):
                 flagged.append(
                     f"{row['city_name']}（{scope_names.get(row['scope'], row['scope'])}）{rate_name}：报告 "
                     f"{rate(row[f'{stage}_reported_rate_pct'])}，计算 {rate(row[f'{stage}_computed_rate_pct'])}，相差 {fmt.pp(gap)}。"
@@ -434,7 +428,7 @@ def _quality(data: BulletinData, ordinal: str, check_title: Callable[[str], str]
         blocks += [Paragraph(f, bullet=True) for f in flagged]
     elif checked:
         blocks.append(Paragraph(
-            f"“三个一批”的 {checked} 个报告比率与按数据计算的结果一致（相差不超过 {RATE_TOLERANCE_PP} 个百分点）。"
+            f"“三个一批”的 {checked} 个报告比率与按数据计算的结果一致（相差不超过 {fmt.RATE_TOLERANCE_PP} 个百分点）。"
         ))
 
     quarantined = data.documents[data.documents["document_status"] == "quarantined"]

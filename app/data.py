@@ -64,12 +64,25 @@ SAMPLE_COLUMN_LABELS = {
     "indicator_code": "指标", "metric": "指标", "city_value": "全市数值", "zone_value": "开发区数值",
     "zones_value_sum": "开发区合计", "zone_count": "开发区个数", "stated_yoy_pct": "报告增速（%）",
     "implied_yoy_pct": "推算增速（%）", "yoy_gap_pp": "相差（百分点）", "yoy_pct": "同比（%）",
-    "value": "数值", "previous_value": "上月累计值", "unit": "单位", "stage": "阶段", "scope": "口径",
+    "value": "数值", "previous_value": "上月累计值", "unit": "单位", "basis": "完成/目标", "stage": "阶段", "scope": "口径",
     "reported_rate_pct": "报告比率（%）", "recomputed_rate_pct": "计算比率（%）", "computed_rate_pct": "计算比率（%）",
     "recomputed_rate_gap_pp": "相差（百分点）", "projects": "项目个数", "advanced_projects": "达标项目个数",
     "investment": "投资（亿元）", "advanced_investment": "达标投资（亿元）", "file_name": "文件", "fact_count": "数字个数",
-    "evidence": "原文", "city_evidence": "原文", "zone_evidence": "开发区原文", "filed": "本月已报送",
+    "evidence": "原文", "city_evidence": "全市原文", "zone_evidence": "开发区原文", "filed": "本月已报送",
 }
+
+
+def failing_rows(sample: list[dict] | dict, indicator_names: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """A check's failing-row sample with Chinese column names and indicator names."""
+    frame = pd.DataFrame(sample if isinstance(sample, list) else [sample])
+    for code_column in ("indicator_code", "metric"):
+        if code_column in frame:
+            frame[code_column] = frame[code_column].map(lambda c: indicator_names.get(c, (c,))[0])
+    labels: dict[str, str] = {}
+    for column in frame.columns:
+        label = SAMPLE_COLUMN_LABELS.get(column, column)
+        labels[column] = column if label in labels.values() else label  # two columns may not share a name
+    return frame.rename(columns=labels)
 
 
 def check_title(expectation_name: str) -> str:

@@ -9,6 +9,10 @@ DASH = "—"
 
 COUNT_UNITS = {"个", "项", "宗", "家", "户"}
 
+# A reported conversion rate and the rate computed from the counts may differ by this many
+# percentage points (reports round or truncate to two decimals); rpt_pipeline_conversion flags more.
+RATE_TOLERANCE_PP = 0.01
+
 
 def missing(v) -> bool:
     if v is None:
@@ -68,3 +72,8 @@ def beijing_time(utc_naive) -> str:
         return DASH
     return pd.Timestamp(utc_naive).tz_localize("UTC").tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
 
+
+
+def rate_gap(v) -> bool:
+    """Whether a reported-minus-computed rate gap (percentage points) is more than rounding."""
+    return not missing(v) and round(abs(float(v)), 6) > RATE_TOLERANCE_PP

@@ -653,6 +653,8 @@ def prepared_frames(period: str, frames: MonthFrames, ref: ReferenceData) -> dic
 def _plain(value: Any) -> Any:
     if value is None:
         return None
+    if isinstance(value, (tuple, list)):  # a column pair's values: (48.46, 67.3), not np.float64(...)
+        return tuple(_plain(v) for v in value)
     if isinstance(value, float) and math.isnan(value):
         return None
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):

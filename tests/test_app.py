@@ -363,3 +363,17 @@ def test_downloads_and_number_formats():
     assert fmt.value(125.6, "万人次") == "125.60 万人次"
     assert fmt.value(25, "个") == "25 个"
     assert fmt.value(None, "亿元") == "—"
+
+
+def test_failing_rows_get_chinese_and_distinct_column_names():
+    import data
+
+    rows = data.failing_rows(
+        [{"city": "朔州市", "indicator_code": "industrial_value_added", "evidence": "甲", "city_evidence": "乙",
+          "zone_value": 67.3, "city_value": 48.46, "odd_column": 1}],
+        {"industrial_value_added": ("规上工业增加值", "亿元")},
+    )
+    assert list(rows.columns) == ["城市", "指标", "原文", "全市原文", "开发区数值", "全市数值", "odd_column"]
+    assert rows["指标"].tolist() == ["规上工业增加值"]
+    same_label = data.failing_rows({"city": "a", "city_name": "b"}, {})
+    assert list(same_label.columns) == ["城市", "city_name"]  # never two columns of one name

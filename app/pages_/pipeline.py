@@ -10,7 +10,6 @@ import format as fmt
 
 STAGES = [("signed", "签约"), ("started", "开工"), ("in_production", "投产")]
 STAGE_COLOURS = ["#9ecae1", "#3182bd", "#08519c"]
-GAP_TOLERANCE_PP = 0.1  # reported vs computed rate: more than this many points apart is highlighted
 
 st.title("三个一批")
 st.caption("签约一批、开工一批、投产一批：各市项目个数和投资额，以及报告中的比率与按数据算出的比率。")
@@ -58,7 +57,7 @@ for column, measure in ((left, "项目（个）"), (right, "投资（亿元）")
         alt.Chart(long.dropna(subset=[measure]), title=measure)
         .mark_bar()
         .encode(
-            x=alt.X("地区:N", sort=city_order, title=None, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("地区:N", sort=city_order, title=None, axis=alt.Axis(labelAngle=0 if len(city_order) <= 6 else -45)),
             xOffset=alt.XOffset("阶段:N", sort=stage_order),
             y=alt.Y(f"{measure}:Q", title=measure),
             color=alt.Color("阶段:N", sort=stage_order, scale=alt.Scale(domain=stage_order, range=STAGE_COLOURS)),
@@ -81,10 +80,10 @@ has_rates = rates.drop(columns=["地区", "存在差异"]).notna().any(axis=None
 if not has_rates:
     st.info("本口径下报告中没有给出比率（比率一般随累计口径给出）。")
 else:
-    st.caption(f"比率 = 该阶段中达标项目（或投资）所占比重。报告比率与计算比率相差超过 {GAP_TOLERANCE_PP} 个百分点的标红。")
+    st.caption(f"比率 = 该阶段中达标项目（或投资）所占比重。报告比率与计算比率相差超过 {fmt.RATE_TOLERANCE_PP} 个百分点（超出四舍五入）的标红。")
 
     def highlight(v):
-        return "background-color: #f8d7da; color: #842029" if not fmt.missing(v) and abs(float(v)) > GAP_TOLERANCE_PP else ""
+        return "background-color: #f8d7da; color: #842029" if fmt.rate_gap(v) else ""
 
     styled = rates.style.map(highlight, subset=gap_cols).format(precision=2, na_rep="—")
     data.table(styled, f"三个一批比率_{data.SCOPE_LABELS[scope]}_{month}", key="pipeline_rates")

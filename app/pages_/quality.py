@@ -39,10 +39,10 @@ st.subheader("未通过的校验")
 if problems.empty:
     st.success("本月所有校验均通过。")
 for n, row in enumerate(problems.itertuples(index=False)):
-    icon = "❌" if row.status == "failed" else "⚠️"
     title = data.check_title(row.expectation_name)
-    label = f"{icon} {data.STATUS_LABELS.get(row.status, row.status)} · {title}（{row.failing_count or 0} 条）"
-    with st.expander(label, expanded=n < 3):  # the first few open: their numbers are the point
+    label = f"{data.STATUS_LABELS.get(row.status, row.status)} · {title}（{row.failing_count or 0} 条）"
+    icon = ":material/error:" if row.status == "failed" else ":material/warning:"
+    with st.expander(label, expanded=n < 3, icon=icon):  # the first few open: their numbers are the point
         st.caption(f"{data.SEVERITY_LABELS.get(row.severity, row.severity)}级 · 校验组 {row.suite_name} · {row.expectation_name}")
         st.markdown(f"**规则：** {row.rule}")
         st.markdown(f"**观测值：** {row.observed_value}")
@@ -50,16 +50,13 @@ for n, row in enumerate(problems.itertuples(index=False)):
         if sample:
             try:
                 rows = json.loads(sample)
-                failing = pd.DataFrame(rows if isinstance(rows, list) else [rows])
-                for code_column in ("indicator_code", "metric"):
-                    if code_column in failing:
-                        failing[code_column] = failing[code_column].map(lambda c: indicator_names.get(c, (c,))[0])
+            except ValueError:  # not JSON: show it as stored
+                st.code(sample)
+            else:
                 data.table(
-                    failing.rename(columns=data.SAMPLE_COLUMN_LABELS),
+                    data.failing_rows(rows, indicator_names),
                     f"未通过样例_{month}_{row.expectation_name}", key=f"quality_sample_{n}",
                 )
-            except (ValueError, TypeError):
-                st.code(sample)
 
 st.subheader("全部校验结果")
 table = pd.DataFrame({
