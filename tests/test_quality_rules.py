@@ -467,11 +467,22 @@ def test_missing_column_is_an_error(june, ref):
 def test_data_docs_are_static_html(june, ref, tmp_path):
     validation = q.run_month("2023-06", june, ref, suites=["fct_project_pipeline", "cross_checks"])
     index = q.build_data_docs(validation, tmp_path / "quality")
-    assert index == tmp_path / "quality" / "data_docs" / "index.html" and index.is_file()
-    pages = list((index.parent / "validations").rglob("*.html"))
+    assert index == tmp_path / "quality" / "index.html" and index.is_file()
+    site = tmp_path / "quality" / "data_docs"
+    pages = list((site / "validations").rglob("*.html"))
     assert {p.parts[-4] for p in pages} == {"fct_project_pipeline", "cross_checks"}
     text = next(p for p in pages if p.parts[-4] == "cross_checks").read_text(encoding="utf-8")
     assert "2023-06" in text and "named_zone" in text
-    assert (index.parent / "expectations" / "fct_indicator.html").is_file() is False  # only the suites given
-    offline = (tmp_path / "quality" / "index.html").read_text(encoding="utf-8")
+    assert (site / "expectations" / "fct_indicator.html").is_file() is False  # only the suites given
+    offline = index.read_text(encoding="utf-8")
     assert "<script" not in offline and "cross_checks" in offline and "named_zone" in offline
+
+    # the next month renders only its own page; the first month's page is left as it was
+    first_page = next(p for p in pages if p.parts[-4] == "cross_checks")
+    rendered_at = first_page.stat().st_mtime_ns
+    q.build_data_docs(q.run_month("2023-07", june, ref, suites=["cross_checks"]), tmp_path / "quality")
+    months = {p.parts[-3] for p in (site / "validations" / "cross_checks").rglob("*.html")}
+    assert months == {"2023-06", "2023-07"}
+    assert first_page.stat().st_mtime_ns == rendered_at
+    offline = index.read_text(encoding="utf-8")
+    assert "2023-06" in offline and "2023-07" in offline

@@ -115,7 +115,7 @@ st.caption(
 )
 
 document = data.query(
-    "select normalised_text from rpt_documents where period = ? and document_id = ? and document_status = 'current'",
+    "select normalised_text from dim_document where period = ? and document_id = ?",
     [month, row["document_id"]],
 )
 if document.empty or document["normalised_text"].isna().all():

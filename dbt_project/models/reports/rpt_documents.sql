@@ -1,13 +1,12 @@
 -- The documents page: per report month, every file filed — current, superseded and withdrawn
 -- versions from the document history, and quarantined files with the reason — with the number of
--- facts read from current documents, and each current document's normalised text (the text that
--- the evidence spans of rpt_fact_lineage point into, so the app can open it with a sentence marked).
+-- facts read from current documents.
 with history as (
     select * from {{ ref('stg_document_history') }}
 ),
 
 current_documents as (
-    select period, document_id, encoding, size_bytes, normalised_text from {{ ref('stg_documents') }}
+    select period, document_id, encoding, size_bytes from {{ ref('stg_documents') }}
 ),
 
 quarantine as (
@@ -46,8 +45,7 @@ filed as (
         successor.file_name as superseded_by_file_name,
         current_documents.encoding,
         current_documents.size_bytes,
-        cast(null as varchar) as quarantine_reason,
-        current_documents.normalised_text
+        cast(null as varchar) as quarantine_reason
     from history
     left join history as successor
         on successor.period = history.period
@@ -69,8 +67,7 @@ filed as (
         cast(null as varchar) as superseded_by_file_name,
         cast(null as varchar) as encoding,
         size_bytes,
-        quarantine_reason,
-        cast(null as varchar) as normalised_text
+        quarantine_reason
     from quarantine
 )
 
@@ -90,8 +87,7 @@ select
     filed.size_bytes,
     filed.quarantine_reason,
     coalesce(facts_per_document.indicator_fact_count, 0) as indicator_fact_count,
-    coalesce(facts_per_document.pipeline_fact_count, 0) as pipeline_fact_count,
-    filed.normalised_text
+    coalesce(facts_per_document.pipeline_fact_count, 0) as pipeline_fact_count
 from filed
 left join facts_per_document
     on facts_per_document.period = filed.period
