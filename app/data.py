@@ -28,6 +28,12 @@ SEVERITY_LABELS = {"ERROR": "错误", "WARN": "警告"}
 SCOPE_LABELS = {"cumulative": "累计", "event": "当期（本期新增）"}
 STAGE_LABELS = {"signed": "签约", "started": "开工", "in_production": "投产", "all": "合计"}
 LEVEL_LABELS = {"province": "全省", "city": "市", "zone": "开发区"}
+MEASURE_LABELS = {
+    "projects": "项目个数", "investment": "投资额", "advanced_projects": "达标项目个数",
+    "advanced_investment": "达标项目投资", "rate_pct": "比率", "completed_investment": "已完成投资",
+    "expected_annual_output": "预计年产值", "industrial_projects": "产业项目个数",
+    "industrial_investment": "产业项目投资",
+}
 BASIS_LABELS = {"actual": "完成", "target": "目标"}
 DOC_STATUS_LABELS = {"current": "有效", "superseded": "已被替代", "withdrawn": "已撤回", "quarantined": "已隔离"}
 

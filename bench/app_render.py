@@ -6,9 +6,7 @@
 
 1. The home: 120 months from 2021-01, one generated seed-sized report per city per month
    (`bench/report_generator.py`, fixed seed), landed and run through the real pipeline in one
-   backfill run (`bench/warehouse_incremental.py`). Where the quality gate blocks publishing (the
-   generated reports fail a blocking cross-check in most months), the run's marts are published
-   with orchestration.publishing all the same: the app needs the data. Reused when
+   backfill run (`bench/warehouse_incremental.py`), which must pass the quality gate. Reused when
    `<home>/serving.duckdb` already holds a report for every city and month; a home that does not
    is only deleted with --rebuild. Prints the row count of every served table and the file's size.
 2. Server side, with streamlit.testing's AppTest: every page registered with `st.Page(...)` in
@@ -55,7 +53,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.warehouse_incremental import land, months_from  # noqa: E402  (sets DEVZONE_MONTHS_AHEAD)
+from bench.warehouse_incremental import land, months_from, timed_run  # noqa: E402  (sets DEVZONE_MONTHS_AHEAD)
 
 APP = ROOT / "app" / "streamlit_app.py"
 GOAL_SECONDS = 1.0
@@ -102,28 +100,6 @@ def covers(home: Path, months: list[str], cities: list[str]) -> bool:
     return reported == len(months) * len(cities)
 
 
-def backfill_run(home: Path, months: list[str]) -> float:
-    """Seconds of one pipeline run over all `months` up to a published serving file.
-
-    The generated reports trip blocking checks in some months (e.g. cross_checks: zone_within_city),
-    which stops the serving_snapshot step; the app needs the data, not a passed gate, so the marts
-    that the run built are then published with the pipeline's own publishing step. Any other failure
-    ends the benchmark.
-    """
-    os.environ["DEVZONE_HOME"] = str(home)
-    from orchestration import publishing, runner, settings
-
-    started = time.perf_counter()
-    summary = runner.run_months(months)
-    if not summary.success:
-        if not (summary.checks_failed and all('"quality_results"' in error for error in summary.errors)):
-            raise SystemExit(f"run of {months[0]}..{months[-1]} failed: {summary.errors}")
-        print(f"the quality gate blocked publishing ({len(summary.checks_failed)} blocking check(s) failed: "
-              f"{'; '.join(c[:200] for c in summary.checks_failed)}); publishing the run's marts for the benchmark")
-        publishing.publish(settings.warehouse_path(), settings.serving_path(), months, summary.run_id)
-    return time.perf_counter() - started
-
-
 def build_home(home: Path, rebuild: bool) -> None:
     months, cities = months_from(FIRST_MONTH, MONTH_COUNT), city_names()
     if covers(home, months, cities):
@@ -137,7 +113,7 @@ def build_home(home: Path, rebuild: bool) -> None:
     landed = land(home, months, cities, SEED)
     landing = time.perf_counter() - started
     print(f"landed {landed} reports ({len(cities)} cities x {len(months)} months) in {landing:.1f} s (load {load()})")
-    backfill = backfill_run(home, months)
+    backfill = timed_run(home, months)
     print(f"backfill of all {len(months)} months in one run: {backfill:.1f} s (load {load()}); "
           f"home built in {landing + backfill:.1f} s")
     if not covers(home, months, cities):

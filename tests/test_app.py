@@ -206,6 +206,15 @@ def test_lineage_finds_the_number_with_its_evidence(served):
     assert f"<mark><b>{fact['value']}" in shown
 
 
+def test_lineage_names_campaign_figures_in_chinese(served):
+    at = app_at("lineage")
+    at.selectbox(key="lineage_month").select(MONTH).run()
+    at.selectbox(key="lineage_indicator").select("三个一批").run()
+    names = at.dataframe[0].value["指标"]
+    assert len(names) > 10 and names.str.contains("签约").any()
+    assert not names.str.contains("[A-Za-z]").any(), sorted(set(names))
+
+
 def test_lineage_opens_the_normalised_document_at_the_sentence(served, downloaded):
     at = app_at("lineage")
     at.selectbox(key="lineage_month").select(MONTH).run()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -66,7 +67,9 @@ if df.empty:
 
 def what(row) -> str:
     if row["fact_type"] == "pipeline":
-        return f"{data.SCOPE_LABELS.get(row['scope'], row['scope'] or '')}{data.STAGE_LABELS.get(row['stage'], row['stage'] or '')}·{row['measure']}"
+        scope = data.SCOPE_LABELS.get(row["scope"], row["scope"] or "")
+        stage = data.STAGE_LABELS.get(row["stage"], row["stage"] or "")
+        return f"{scope}{stage}·{data.MEASURE_LABELS.get(row['measure'], row['measure'])}"
     name = names.get(row["indicator_code"], (row["indicator_code"], ""))[0]
     return name + ("（目标）" if row["basis"] == "target" else "")
 
@@ -114,10 +117,13 @@ st.caption(
     + ("" if fmt.missing(row["yoy_pct"]) else f"，同比 {fmt.pct(row['yoy_pct'])}")
 )
 
-document = data.query(
-    "select normalised_text from dim_document where period = ? and document_id = ?",
-    [month, row["document_id"]],
-)
+try:
+    document = data.query(
+        "select normalised_text from dim_document where period = ? and document_id = ?",
+        [month, row["document_id"]],
+    )
+except duckdb.CatalogException:  # a serving file published before dim_document existed
+    document = pd.DataFrame({"normalised_text": []})
 if document.empty or document["normalised_text"].isna().all():
     st.info("该报告的全文不在发布文件中。")
 else:
