@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import RGBColor
 
 import format as fmt
+import labels
 
 Query = Callable[[str, list], pd.DataFrame]
 
@@ -33,8 +34,9 @@ TARGET_INDICATORS = ["industrial_value_added", "industrial_investment"]  # <code
 RANKED_INDICATORS = ["industrial_value_added", "industrial_investment"]
 TOP_ZONES = 5
 # (stage, name, the rate the stage reports); see rpt_pipeline_conversion
-STAGES = [("signed", "签约", "签约开工率"), ("started", "开工", "开工项目投产率"), ("in_production", "投产", "达产率")]
-SCOPES = [("cumulative", "累计"), ("event", "当期（本期新增）")]
+STAGE_RATES = {"signed": "签约开工率", "started": "开工项目投产率", "in_production": "达产率"}
+STAGES = [(stage, labels.STAGE_LABELS[stage], STAGE_RATES[stage]) for stage in labels.CAMPAIGN_STAGES]
+SCOPES = [(scope, labels.SCOPE_LABELS[scope]) for scope in ("cumulative", "event")]
 STATUS_LABELS = {"failed": "错误", "warning": "警告"}
 CHINESE_ORDINALS = "一二三四五六七八九十"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -182,9 +184,8 @@ def subsection_numbers():
 
 # ---- the bulletin --------------------------------------------------------------------------------
 
-def build_bulletin(data: BulletinData, check_title: Callable[[str], str] = str) -> Bulletin:
-    """The bulletin's blocks; `check_title` words a quality check's name for the managers (the app
-    passes data.check_title), by default the technical name itself."""
+def build_bulletin(data: BulletinData) -> Bulletin:
+    """The bulletin's blocks."""
     title = f"山西省开发区主要经济指标月报（{data.label}）"
     stamp = ["草稿"]
     if data.published_at is not None:
@@ -197,7 +198,7 @@ def build_bulletin(data: BulletinData, check_title: Callable[[str], str] = str) 
     blocks += _cities(data, next(number))
     blocks += _zones(data, next(number))
     blocks += _pipeline(data, next(number))
-    blocks += _quality(data, next(number), check_title)
+    blocks += _quality(data, next(number))
     blocks += _notes()
     return Bulletin(title=title, published_at=data.published_at, blocks=tuple(blocks))
 
@@ -395,7 +396,7 @@ def _rate_gaps(data: BulletinData) -> tuple[list[str], int]:
     return flagged, checked
 
 
-def _quality(data: BulletinData, ordinal: str, check_title: Callable[[str], str]) -> list[Block]:
+def _quality(data: BulletinData, ordinal: str) -> list[Block]:
     blocks: list[Block] = [Heading(f"{ordinal}、数据质量与异常", 2)]
     if data.quality.empty:
         blocks.append(Paragraph("本月没有校验结果。"))
@@ -413,7 +414,7 @@ def _quality(data: BulletinData, ordinal: str, check_title: Callable[[str], str]
         for _, p in data.problems.iterrows():
             status = STATUS_LABELS.get(p["status"], p["status"])
             technical = f"{p['suite_name']} · {p['expectation_name']}"
-            title = check_title(p["expectation_name"])
+            title = labels.check_title(p["expectation_name"])
             said = f"{status}｜{technical}" if title == p["expectation_name"] else f"{status}｜{title}（{technical}）"
             details = joined([
                 None if fmt.missing(p["failing_count"]) else f"未通过 {int(p['failing_count'])} 条",

@@ -18,64 +18,11 @@ from pandas.io.formats.style import Styler
 import streamlit as st
 
 import format as fmt
+import labels
 
 ROOT = Path(__file__).resolve().parents[1]
 
 NO_DATA_MESSAGE = "还没有发布的数据：请先运行 `make run`（或 `devzone run --all`）生成 serving.duckdb。"
-
-STATUS_LABELS = {"failed": "失败", "warning": "警告", "passed": "通过"}
-SEVERITY_LABELS = {"ERROR": "错误", "WARN": "警告"}
-SCOPE_LABELS = {"cumulative": "累计", "event": "当期（本期新增）"}
-STAGE_LABELS = {"signed": "签约", "started": "开工", "in_production": "投产", "all": "合计"}
-LEVEL_LABELS = {"province": "全省", "city": "市", "zone": "开发区"}
-MEASURE_LABELS = {
-    "projects": "项目个数", "investment": "投资额", "advanced_projects": "达标项目个数",
-    "advanced_investment": "达标项目投资", "rate_pct": "比率", "completed_investment": "已完成投资",
-    "expected_annual_output": "预计年产值", "industrial_projects": "产业项目个数",
-    "industrial_investment": "产业项目投资",
-}
-BASIS_LABELS = {"actual": "完成", "target": "目标"}
-DOC_STATUS_LABELS = {"current": "有效", "superseded": "已被替代", "withdrawn": "已撤回", "quarantined": "已隔离"}
-
-# What a failed check means, in the managers' words. Keys are substrings of the expectation names in
-# fct_quality_result (the derived frame before ":" for cross-checks, the checked column otherwise).
-CHECK_TITLES = [
-    ("city_growth", "市增速与所辖开发区推算的增速不一致"),
-    ("cumulative_progress", "累计值低于上月累计值"),
-    ("document_facts", "报告中没有识别出任何数字"),
-    ("expected_city", "上月报送、本月未报送的城市"),
-    ("named_zone: expect_column_values_to_be_in_set(city_resolved)", "开发区所属城市未能由名称确认"),
-    ("named_zone: expect_column_values_to_be_in_set(in_reference)", "开发区不在开发区名录中"),
-    ("zone_within_city", "开发区数值大于全市合计"),
-    ("(yoy_pct) [warn]", "同比增速异常偏高"),
-    ("(yoy_pct) [error]", "同比增速超出可能范围"),
-    ("has_conflicting_sources", "同一指标在不同段落中数值不一致"),
-    ("recomputed_rate_gap_pp", "报告比率与按数据算出的比率不一致"),
-    ("(rate_base_investment, advanced_investment)", "达标项目投资大于投资总额"),
-    ("(projects, advanced_projects)", "达标项目个数大于项目总数"),
-    ("to_be_unique", "同一数字重复出现"),
-    ("(count_fractional_part)", "项目个数不是整数"),
-    ("_to_not_be_null", "必填字段为空"),
-    ("expect_table_columns_to_match_set", "数据表结构不符"),
-    ("(value)", "数值为负或超出范围"),
-    ("_pair_values_to_be_in_set", "开发区与城市、指标与单位不匹配"),
-    ("_to_be_in_set", "代码不在参考数据中"),
-    ("_to_match_regex", "代码格式不符"),
-    ("_to_be_between", "数值超出范围"),
-]
-
-# Column names of the failing-row samples, in Chinese.
-SAMPLE_COLUMN_LABELS = {
-    "city": "城市", "city_name": "城市", "zone": "开发区", "zone_name": "开发区", "zone_code": "开发区代码",
-    "indicator_code": "指标", "metric": "指标", "city_value": "全市数值", "zone_value": "开发区数值",
-    "zones_value_sum": "开发区合计", "zone_count": "开发区个数", "stated_yoy_pct": "报告增速（%）",
-    "implied_yoy_pct": "推算增速（%）", "yoy_gap_pp": "相差（百分点）", "yoy_pct": "同比（%）",
-    "value": "数值", "previous_value": "上月累计值", "unit": "单位", "basis": "完成/目标", "stage": "阶段", "scope": "口径",
-    "reported_rate_pct": "报告比率（%）", "recomputed_rate_pct": "计算比率（%）", "computed_rate_pct": "计算比率（%）",
-    "recomputed_rate_gap_pp": "相差（百分点）", "projects": "项目个数", "advanced_projects": "达标项目个数",
-    "investment": "投资（亿元）", "advanced_investment": "达标投资（亿元）", "file_name": "文件", "fact_count": "数字个数",
-    "evidence": "原文", "city_evidence": "全市原文", "zone_evidence": "开发区原文", "filed": "本月已报送",
-}
 
 
 def failing_rows(sample: list[dict] | dict, indicator_names: dict[str, tuple[str, str]]) -> pd.DataFrame:
@@ -84,16 +31,11 @@ def failing_rows(sample: list[dict] | dict, indicator_names: dict[str, tuple[str
     for code_column in ("indicator_code", "metric"):
         if code_column in frame:
             frame[code_column] = frame[code_column].map(lambda c: indicator_names.get(c, (c,))[0])
-    labels: dict[str, str] = {}
+    names: dict[str, str] = {}
     for column in frame.columns:
-        label = SAMPLE_COLUMN_LABELS.get(column, column)
-        labels[column] = column if label in labels.values() else label  # two columns may not share a name
-    return frame.rename(columns=labels)
-
-
-def check_title(expectation_name: str) -> str:
-    """The managers' title of a check, e.g. '市增速与所辖开发区推算的增速不一致'."""
-    return next((title for key, title in CHECK_TITLES if key in expectation_name), expectation_name)
+        name = labels.SAMPLE_COLUMN_LABELS.get(column, column)
+        names[column] = column if name in names.values() else name  # two columns may not share a name
+    return frame.rename(columns=names)
 
 
 def home() -> Path:

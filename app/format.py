@@ -73,7 +73,6 @@ def beijing_time(utc_naive) -> str:
     return pd.Timestamp(utc_naive).tz_localize("UTC").tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
 
 
-
 def rate_gap(v) -> bool:
     """Whether a reported-minus-computed rate gap (percentage points) is more than rounding."""
     return not missing(v) and round(abs(float(v)), 6) > RATE_TOLERANCE_PP

@@ -34,7 +34,6 @@ Every figure is printed with the 1-minute load average: the machine is shared.
 from __future__ import annotations
 
 import argparse
-import ast
 import csv
 import logging
 import os
@@ -53,6 +52,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.app_screenshots import app_pages  # noqa: E402
 from bench.warehouse_incremental import land, months_from, timed_run  # noqa: E402  (sets DEVZONE_MONTHS_AHEAD)
 
 APP = ROOT / "app" / "streamlit_app.py"
@@ -136,18 +136,6 @@ def print_served_tables(home: Path) -> None:
 
 
 # ---- pages and scenarios -----------------------------------------------------------------------
-
-def registered_pages() -> list[tuple[str, str]]:
-    """(page script relative to the app, title) of every `st.Page(...)` in the app's main script."""
-    pages = []
-    for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8"))):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page"
-                and node.args and isinstance(node.args[0], ast.Constant)):
-            title = next((k.value.value for k in node.keywords if k.arg == "title" and isinstance(k.value, ast.Constant)),
-                         node.args[0].value)
-            pages.append((node.args[0].value, title))
-    return pages
-
 
 class NotOnPage(LookupError):
     """The scenario's widget is not on the page (the page changed, or does not offer it)."""
@@ -404,7 +392,7 @@ def main() -> None:
     for name in ("streamlit.runtime.caching.cache_data_api", "streamlit.runtime.scriptrunner_utils.script_run_context"):
         logging.getLogger(name).disabled = True
     rendered(AppTest.from_file(str(APP), default_timeout=RENDER_TIMEOUT).run())  # imports the app's modules: not timed
-    pages = registered_pages()
+    pages = [(page.script, page.title) for page in app_pages()]
     print(f"\npages in {APP.relative_to(ROOT)}: " + ", ".join(f"{title} ({path})" for path, title in pages))
 
     results, skipped = [], []

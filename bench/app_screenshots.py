@@ -15,10 +15,10 @@ has held for 0.2 s; the time is taken at the start of that quiet spell.
 from __future__ import annotations
 
 import argparse
+import ast
 import base64
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -27,19 +27,29 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 from websockets.sync.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def app_pages() -> list[tuple[str, str]]:
-    """(url path, title) of the app's pages, read from its st.Page(...) calls; the default page is at /."""
-    source = (ROOT / "app" / "streamlit_app.py").read_text(encoding="utf-8")
+class AppPage(NamedTuple):
+    script: str  # relative to app/, as st.Page names it
+    url_path: str  # "" for the default page
+    title: str
+
+
+def app_pages() -> list[AppPage]:
+    """The pages registered with st.Page(...) in app/streamlit_app.py, in their order."""
     pages = []
-    for call in re.findall(r"st\.Page\((.*?)\)", source):
-        path = "" if "default=True" in call else re.search(r'url_path="([^"]+)"', call).group(1)
-        pages.append((path, re.search(r'title="([^"]+)"', call).group(1)))
+    for node in ast.walk(ast.parse((ROOT / "app" / "streamlit_app.py").read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page"):
+            continue
+        options = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant)}
+        script = node.args[0].value
+        url_path = "" if options.get("default") else options.get("url_path", Path(script).stem)
+        pages.append(AppPage(script, url_path, options.get("title", script)))
     return pages
 
 
@@ -141,7 +151,7 @@ def main() -> None:
         pages = app_pages()
         query = f"?{args.query}" if args.query else ""
         print(f"{'page':<10} {'full load':>10} {'in app':>8}")
-        for number, (path, title) in enumerate(pages, start=1):
+        for number, (_, path, title) in enumerate(pages, start=1):
             tools.call("Page.navigate", url="about:blank")  # so the wait cannot see the previous page
             started = time.perf_counter()
             tools.call("Page.navigate", url=f"http://127.0.0.1:{app_port}/{path}{query}")
@@ -151,7 +161,7 @@ def main() -> None:
             (args.out / f"{number}_{path or 'overview'}.png").write_bytes(base64.b64decode(shot["data"]))
 
             # then open it again from the sidebar, coming from another page of the loaded app
-            other_path, other_title = pages[number % len(pages)]
+            _, other_path, other_title = pages[number % len(pages)]
             click = "document.querySelector('[data-testid=\"stSidebarNavLink\"][href$=\"/{}\"]').click()"
             tools.call("Runtime.evaluate", expression=click.format(other_path))
             wait_rendered(tools, other_title, time.perf_counter())

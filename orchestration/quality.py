@@ -818,15 +818,10 @@ def summarise(checks: Iterable[CheckResult], failed_only: bool = True) -> str:
 DATA_DOCS_SITE = "devzone_quality"
 
 
-def build_data_docs(
-    validations: "MonthValidation | Iterable[MonthValidation] | Mapping[str, ExpectationSuiteValidationResult]",
-    folder: str | Path,
-    run_name: str | None = None,
-) -> Path:
+def build_data_docs(validations: "MonthValidation | Iterable[MonthValidation]", folder: str | Path) -> Path:
     """Render GX Data Docs (static HTML) for validation results into `folder`; returns the index.
 
-    `validations` is one month's validation, several months' (a backfill), or GX results by suite
-    (then named `run_name`). `folder` becomes a file-mode GX project (`folder/gx/`: the suites as
+    `validations` is one month's validation or several months' (a backfill). `folder` becomes a file-mode GX project (`folder/gx/`: the suites as
     JSON and every stored validation result), so the site accumulates. Only the pages of the results
     given here are rendered: re-rendering every stored result on each month made a 10-year backfill
     quadratic (hours). The index, `folder/index.html` (write_offline_index), is rewritten each time.
@@ -843,11 +838,8 @@ def build_data_docs(
 
     _quiet_gx()
     if isinstance(validations, MonthValidation):
-        runs = [(validations.period, validations.suite_results)]
-    elif isinstance(validations, Mapping):
-        runs = [(run_name, validations)]
-    else:
-        runs = [(v.period, v.suite_results) for v in validations]
+        validations = [validations]
+    runs = [(v.period, v.suite_results) for v in validations]
     folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     site_dir = folder / "data_docs"
@@ -874,16 +866,15 @@ def build_data_docs(
             keys.append(ExpectationSuiteIdentifier(name=name))
     for period, results in runs:
         for name, result in results.items():
-            label = period or (result.meta or {}).get("period") or "run"
-            run_id = RunIdentifier(run_name=str(label), run_time=now)
+            run_id = RunIdentifier(run_name=period, run_time=now)
             result = copy.deepcopy(result)
             result.meta["run_id"] = run_id
             result.meta["validation_time"] = now
-            result.meta["batch_kwargs"] = {"data_asset_name": f"{name} {label}"}
+            result.meta["batch_kwargs"] = {"data_asset_name": f"{name} {period}"}
             key = ValidationResultIdentifier(
                 expectation_suite_identifier=ExpectationSuiteIdentifier(name=name),
                 run_id=run_id,
-                batch_identifier=f"{name}-{label}",
+                batch_identifier=f"{name}-{period}",
             )
             context.validation_results_store.set(key, result)
             keys.append(key)

@@ -14,7 +14,7 @@ month = data.month_selector("bulletin_month")
 if month is None:
     st.stop()
 
-draft = bulletin.build_bulletin(bulletin.load_bulletin_data(data.query, month), check_title=data.check_title)
+draft = bulletin.build_bulletin(bulletin.load_bulletin_data(data.query, month))
 markdown = bulletin.to_markdown(draft)
 
 c1, c2, _ = st.columns([1, 1, 4])

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import data
+import labels
 import format as fmt
 from document_view import SCROLL_TO_MARK, highlight_document
 
@@ -67,9 +68,9 @@ if df.empty:
 
 def what(row) -> str:
     if row["fact_type"] == "pipeline":
-        scope = data.SCOPE_LABELS.get(row["scope"], row["scope"] or "")
-        stage = data.STAGE_LABELS.get(row["stage"], row["stage"] or "")
-        return f"{scope}{stage}·{data.MEASURE_LABELS.get(row['measure'], row['measure'])}"
+        scope = labels.SCOPE_LABELS.get(row["scope"], row["scope"] or "")
+        stage = labels.STAGE_LABELS.get(row["stage"], row["stage"] or "")
+        return f"{scope}{stage}·{labels.MEASURE_LABELS.get(row['measure'], row['measure'])}"
     name = names.get(row["indicator_code"], (row["indicator_code"], ""))[0]
     return name + ("（目标）" if row["basis"] == "target" else "")
 

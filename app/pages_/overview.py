@@ -61,8 +61,7 @@ kpis = data.query(
 st.subheader(f"{labels.get(month, month)} · {kpi_labels[indicator]}")
 st.caption(f"数值为累计值（{unit}），下方为同比增速；“—”表示本月报告中没有该数。")
 cols = st.columns(4)
-cities = kpis[~kpis["is_province"]]
-stated = cities[indicator].dropna()
+stated = kpis.loc[~kpis["is_province"], indicator].dropna()
 for i, row in enumerate(kpis.itertuples(index=False)):
     v = getattr(row, indicator)
     yoy = getattr(row, f"{indicator}_yoy_pct")

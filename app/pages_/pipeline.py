@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 import data
+import labels
 import format as fmt
 
-STAGES = [("signed", "签约"), ("started", "开工"), ("in_production", "投产")]
+STAGES = [(code, labels.STAGE_LABELS[code]) for code in labels.CAMPAIGN_STAGES]
 STAGE_COLOURS = ["#9ecae1", "#3182bd", "#08519c"]
 
 st.title("三个一批")
@@ -19,14 +20,14 @@ c1, c2 = st.columns(2)
 month = data.month_selector("pipeline_month", container=c1)
 if month is None:
     st.stop()
-scope = c2.radio("口径", ["cumulative", "event"], format_func=lambda s: data.SCOPE_LABELS[s], horizontal=True, key="pipeline_scope")
+scope = c2.radio("口径", ["cumulative", "event"], format_func=lambda s: labels.SCOPE_LABELS[s], horizontal=True, key="pipeline_scope")
 
 df = data.query(
     "select * from rpt_pipeline_conversion where period = ? and scope = ? order by is_province desc, city_code",
     [month, scope],
 )
 if df.empty:
-    st.info(f"该月没有“{data.SCOPE_LABELS[scope]}”口径的三个一批数据。")
+    st.info(f"该月没有“{labels.SCOPE_LABELS[scope]}”口径的三个一批数据。")
     st.stop()
 
 counts = pd.DataFrame({"地区": df["city_name"]})
@@ -65,7 +66,7 @@ for column, measure in ((left, "项目（个）"), (right, "投资（亿元）")
         )
     )
     column.altair_chart(chart, width="stretch")
-data.table(counts, f"三个一批_{data.SCOPE_LABELS[scope]}_{month}", key="pipeline_counts")
+data.table(counts, f"三个一批_{labels.SCOPE_LABELS[scope]}_{month}", key="pipeline_counts")
 
 st.subheader("报告比率与计算比率")
 rates = pd.DataFrame({"地区": df["city_name"]})
@@ -86,7 +87,7 @@ else:
         return "background-color: #f8d7da; color: #842029" if fmt.rate_gap(v) else ""
 
     styled = rates.style.map(highlight, subset=gap_cols).format(precision=2, na_rep="—")
-    data.table(styled, f"三个一批比率_{data.SCOPE_LABELS[scope]}_{month}", key="pipeline_rates")
+    data.table(styled, f"三个一批比率_{labels.SCOPE_LABELS[scope]}_{month}", key="pipeline_rates")
     flagged = df[df["rate_gap_flag"].fillna(False)]
     if flagged.empty:
         st.success("报告比率与计算比率一致。")
@@ -102,7 +103,7 @@ with st.expander("各开发区明细（fct_project_pipeline）"):
     detail = pd.DataFrame({
         "地区": detail["city_name"],
         "开发区": detail["zone_name"].fillna("（全市）"),
-        "阶段": detail["stage"].map(data.STAGE_LABELS).fillna(detail["stage"]),
+        "阶段": detail["stage"].map(labels.STAGE_LABELS).fillna(detail["stage"]),
         "项目（个）": detail["projects"],
         "投资（亿元）": detail["investment"].round(2),
         "报告比率（%）": detail["reported_rate_pct"].round(2),
@@ -110,4 +111,4 @@ with st.expander("各开发区明细（fct_project_pipeline）"):
         "差（百分点）": detail["rate_gap_pp"].round(2) + 0.0,
         "原文": detail["evidence"],
     })
-    data.table(detail, f"三个一批明细_{data.SCOPE_LABELS[scope]}_{month}", key="pipeline_detail")
+    data.table(detail, f"三个一批明细_{labels.SCOPE_LABELS[scope]}_{month}", key="pipeline_detail")

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import data
+import labels
 import format as fmt
 
 st.title("数据质量")
@@ -39,11 +40,11 @@ st.subheader("未通过的校验")
 if problems.empty:
     st.success("本月所有校验均通过。")
 for n, row in enumerate(problems.itertuples(index=False)):
-    title = data.check_title(row.expectation_name)
-    label = f"{data.STATUS_LABELS.get(row.status, row.status)} · {title}（{row.failing_count or 0} 条）"
+    title = labels.check_title(row.expectation_name)
+    label = f"{labels.STATUS_LABELS.get(row.status, row.status)} · {title}（{row.failing_count or 0} 条）"
     icon = ":material/error:" if row.status == "failed" else ":material/warning:"
     with st.expander(label, expanded=n < 3, icon=icon):  # the first few open: their numbers are the point
-        st.caption(f"{data.SEVERITY_LABELS.get(row.severity, row.severity)}级 · 校验组 {row.suite_name} · {row.expectation_name}")
+        st.caption(f"{labels.SEVERITY_LABELS.get(row.severity, row.severity)}级 · 校验组 {row.suite_name} · {row.expectation_name}")
         st.markdown(f"**规则：** {row.rule}")
         st.markdown(f"**观测值：** {row.observed_value}")
         sample = row.failing_sample
@@ -60,10 +61,10 @@ for n, row in enumerate(problems.itertuples(index=False)):
 
 st.subheader("全部校验结果")
 table = pd.DataFrame({
-    "状态": results["status"].map(data.STATUS_LABELS).fillna(results["status"]),
-    "级别": results["severity"].map(data.SEVERITY_LABELS).fillna(results["severity"]),
+    "状态": results["status"].map(labels.STATUS_LABELS).fillna(results["status"]),
+    "级别": results["severity"].map(labels.SEVERITY_LABELS).fillna(results["severity"]),
     "校验组": results["suite_name"],
-    "问题": results["expectation_name"].map(data.check_title),
+    "问题": results["expectation_name"].map(labels.check_title),
     "校验项": results["expectation_name"],
     "规则": results["rule"],
     "观测值": results["observed_value"],
@@ -94,7 +95,7 @@ else:
 d = pd.DataFrame({
     "文件": docs["file_name"],
     "城市": docs["report_city"],
-    "状态": docs["document_status"].map(data.DOC_STATUS_LABELS).fillna(docs["document_status"]),
+    "状态": docs["document_status"].map(labels.DOC_STATUS_LABELS).fillna(docs["document_status"]),
     "编码": docs["encoding"],
     "收到时间": docs["filed_at"].map(fmt.beijing_time),
     "被替代为": docs["superseded_by_file_name"],
