@@ -31,6 +31,8 @@ def failing_rows(sample: list[dict] | dict, indicator_names: dict[str, tuple[str
     for code_column in ("indicator_code", "metric"):
         if code_column in frame:
             frame[code_column] = frame[code_column].map(lambda c: indicator_names.get(c, (c,))[0])
+    if "review_reasons" in frame:
+        frame["review_reasons"] = frame["review_reasons"].map(labels.review_reasons_label)
     names: dict[str, str] = {}
     for column in frame.columns:
         name = labels.SAMPLE_COLUMN_LABELS.get(column, column)

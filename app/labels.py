@@ -15,6 +15,12 @@ MEASURE_LABELS = {
     "expected_annual_output": "预计年产值", "industrial_projects": "产业项目个数",
     "industrial_investment": "产业项目投资",
 }
+# Why the extractor flagged a fact for review (codes of orchestration/extraction/review.py).
+REVIEW_REASON_LABELS = {
+    "subject_inferred": "城市由文中地名推断", "subject_undecided": "无法确定所属城市",
+    "zone_not_in_reference": "开发区不在名录中", "number_split_across_lines": "数字跨行拼接",
+    "unit_missing": "原文缺少单位", "wording_unseen": "少见的表述",
+}
 DOC_STATUS_LABELS = {"current": "有效", "superseded": "已被替代", "withdrawn": "已撤回", "quarantined": "已隔离"}
 
 # What a failed check means, in the managers' words. Keys are substrings of the expectation names in
@@ -28,6 +34,7 @@ CHECK_TITLES = [
     ("named_zone: expect_column_values_to_be_in_set(in_reference)", "开发区不在开发区名录中"),
     ("zone_within_city", "开发区数值大于全市合计"),
     ("(yoy_pct) [warn]", "同比增速异常偏高"),
+    ("(confidence) [warn]", "待人工复核的数字"),
     ("(yoy_pct) [error]", "同比增速超出可能范围"),
     ("has_conflicting_sources", "同一指标在不同段落中数值不一致"),
     ("recomputed_rate_gap_pp", "报告比率与按数据算出的比率不一致"),
@@ -54,8 +61,21 @@ SAMPLE_COLUMN_LABELS = {
     "reported_rate_pct": "报告比率（%）", "recomputed_rate_pct": "计算比率（%）", "computed_rate_pct": "计算比率（%）",
     "recomputed_rate_gap_pp": "相差（百分点）", "projects": "项目个数", "advanced_projects": "达标项目个数",
     "investment": "投资（亿元）", "advanced_investment": "达标投资（亿元）", "file_name": "文件", "fact_count": "数字个数",
-    "evidence": "原文", "city_evidence": "全市原文", "zone_evidence": "开发区原文", "filed": "本月已报送",
+    "review_reasons": "复核原因", "measure": "项目", "evidence": "原文", "city_evidence": "全市原文", "zone_evidence": "开发区原文", "filed": "本月已报送",
 }
+
+
+def review_reasons_label(reasons: str | None) -> str:
+    """Comma-separated reason codes in Chinese, e.g. '城市由文中地名推断、开发区不在名录中'."""
+    return "、".join(REVIEW_REASON_LABELS.get(code, code) for code in (reasons or "").split(",") if code)
+
+
+def review_label(confidence: str | None, reasons: str | None) -> str:
+    """'可信' or '待复核：<reasons>' for a fact's confidence and its reason codes."""
+    if confidence != "review":
+        return "可信"
+    named = review_reasons_label(reasons)
+    return "待复核" + ("：" + named if named else "")
 
 
 def check_title(expectation_name: str) -> str:

@@ -68,6 +68,8 @@ create table if not exists raw.indicator_facts (
     unit varchar,
     yoy_pct double,
     basis varchar not null,
+    confidence varchar not null,      -- high | review (the extractor's doubt, see review_reasons)
+    review_reasons varchar,           -- comma-separated reason codes when confidence is review
     evidence varchar not null,
     evidence_start integer not null,
     evidence_end integer not null,
@@ -88,6 +90,8 @@ create table if not exists raw.pipeline_facts (
     stage varchar not null,
     measure varchar not null,
     value double,
+    confidence varchar not null,
+    review_reasons varchar,
     evidence varchar not null,
     evidence_start integer not null,
     evidence_end integer not null,
@@ -95,6 +99,11 @@ create table if not exists raw.pipeline_facts (
     value_end integer not null,
     primary key (period, doc_id, fact_seq)
 );
+-- Warehouses built before facts carried a confidence gain the columns (rows read as high).
+alter table raw.indicator_facts add column if not exists confidence varchar default 'high';
+alter table raw.indicator_facts add column if not exists review_reasons varchar;
+alter table raw.pipeline_facts add column if not exists confidence varchar default 'high';
+alter table raw.pipeline_facts add column if not exists review_reasons varchar;
 """
 
 # The quality gate's results are marts themselves (the app's 数据质量 page reads them): the gate
@@ -135,7 +144,9 @@ group by period
 
 INDICATOR_COLUMNS = ("city", "zone", "zone_code", "zone_resolved", "metric", "value", "unit", "yoy_pct", "basis")
 PIPELINE_COLUMNS = ("city", "zone", "zone_code", "zone_resolved", "scope", "stage", "measure", "value")
+CONFIDENCE_COLUMNS = ("confidence", "review_reasons")
 PROVENANCE_COLUMNS = ("evidence", "evidence_start", "evidence_end", "value_start", "value_end")
+FACT_HEAD_COLUMNS = ("period", "doc_id", "fact_seq", "file_name")
 
 
 @dataclass
@@ -159,15 +170,16 @@ def transaction(con: duckdb.DuckDBPyConnection):
         raise
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
-    """Bulk insert through a data frame (executemany is row by row in DuckDB)."""
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], columns: tuple[str, ...] | None = None) -> None:
+    """Bulk insert through a data frame (executemany is row by row in DuckDB); with `columns`, by
+    name, so that a table whose columns were added later (in another order) takes the rows."""
     if not rows:
         return
-    columns = [c[0] for c in con.execute(f"select * from {table} limit 0").description]
-    frame = pd.DataFrame.from_records(rows, columns=columns)
+    names = list(columns or [c[0] for c in con.execute(f"select * from {table} limit 0").description])
+    frame = pd.DataFrame.from_records(rows, columns=names)
     con.register("rows_to_insert", frame)
     try:
-        con.execute(f"insert into {table} select * from rows_to_insert")
+        con.execute(f"insert into {table} {'by name ' if columns else ''}select * from rows_to_insert")
     finally:
         con.unregister("rows_to_insert")
 
@@ -277,16 +289,18 @@ def load_facts(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, int]:
         counts[file_name] = len(facts)
         for seq, f in enumerate(facts):
             head = (period, doc_id, seq, file_name)
+            confidence = (f["confidence"], ",".join(f["review_reasons"]) or None)
             provenance = (f["evidence"], *f["evidence_span"], *f["value_span"])
             if f["type"] == "indicator":
-                indicator_rows.append(head + tuple(f[c] for c in INDICATOR_COLUMNS) + provenance)
+                indicator_rows.append(head + tuple(f[c] for c in INDICATOR_COLUMNS) + confidence + provenance)
             else:
-                pipeline_rows.append(head + tuple(f[c] for c in PIPELINE_COLUMNS) + provenance)
+                pipeline_rows.append(head + tuple(f[c] for c in PIPELINE_COLUMNS) + confidence + provenance)
     with transaction(con):
         con.execute("delete from raw.indicator_facts where period = ?", [period])
         con.execute("delete from raw.pipeline_facts where period = ?", [period])
-        insert_rows(con, "raw.indicator_facts", indicator_rows)
-        insert_rows(con, "raw.pipeline_facts", pipeline_rows)
+        tail = CONFIDENCE_COLUMNS + PROVENANCE_COLUMNS
+        insert_rows(con, "raw.indicator_facts", indicator_rows, FACT_HEAD_COLUMNS + INDICATOR_COLUMNS + tail)
+        insert_rows(con, "raw.pipeline_facts", pipeline_rows, FACT_HEAD_COLUMNS + PIPELINE_COLUMNS + tail)
     return counts
 
 

@@ -58,3 +58,47 @@ def test_headings_and_tables_are_not_joined():
 def test_source_lines_are_kept_even_when_repeated():
     text = "\n".join(["工作稳步推进。", "(供稿：晋中市商务局)", "其他工作。", "(供稿：晋中市商务局)"])
     assert norm(text).count("(供稿：晋中市商务局)") == 2
+
+
+# -- text reprinted on the web (issue 9): our own sentences in the shapes real pages show ------------
+
+def test_traditional_characters_become_simplified_with_offsets_kept():
+    assert norm("1-6月，全市開發區工業投資完成9.6億元，同比增長3.5%。") == ["1-6月，全市开发区工业投资完成9.6亿元，同比增长3.5%。"]
+
+
+def test_pinyin_glosses_after_characters_are_removed_other_brackets_stay():
+    assert norm("全市開發(fā)區(qū)簽約項(xiàng)目12個(占全市的30%)，地區(qū)生產(chǎn)總值(GDP)增長5%。") == [
+        "全市开发区签约项目12个(占全市的30%)，地区生产总值(GDP)增长5%。"
+    ]
+
+
+def test_simplified_text_is_not_rewritten_by_the_converter():
+    # 乾 and 於-like characters are valid simplified text: only text with traditional-only
+    # characters is converted.
+    line = "乾坤湾景区接待游客12万人次，后续项目于年底开工。"
+    assert norm(line) == [line]
+
+
+def test_doubled_and_stray_punctuation_collapses_to_the_strongest_mark():
+    assert norm("截至目前,,全市开发区签约项目42个,、开工项目30个,。其中,,产业项目18个;,总投资9.5亿元") == [
+        "截至目前，全市开发区签约项目42个、开工项目30个。其中，产业项目18个；总投资9.5亿元"
+    ]
+
+
+def test_web_page_furniture_is_dropped_and_the_source_kept():
+    page = "\n".join([
+        "当前位置：首页 > 要闻动态 > 开发区",
+        "发布时间：2024-05-06 09:30  来源：长治日报  编辑：王明  浏览次数：328",
+        "【字体：大 中 小】",
+        "全市开发区一季度签约项目16个，总投资21.5亿元。",
+        "集中签约现场。 李华 摄",
+        "图为项目开工仪式",
+        "分享到：",
+        "责任编辑：赵亮",
+        "相关新闻",
+        "评论",
+        "本篇文章386字,读完约1分钟",
+        "标题:全市开发区一季度签约项目16个",
+        "地址:http://example.cn/news/1.html",
+    ])
+    assert norm(page) == ["来源：长治日报", "全市开发区一季度签约项目16个，总投资21.5亿元。"]

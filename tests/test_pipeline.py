@@ -264,8 +264,7 @@ def test_a_failing_dbt_test_blocks_publishing_and_keeps_the_served_file(home_cop
     con = duckdb.connect(str(home_copy / "warehouse.duckdb"))
     try:
         con.execute(
-            "insert into raw.indicator_facts select period, doc_id, 9999, file_name, city, zone, zone_code, zone_resolved,"
-            " 'bogus_indicator', value, unit, yoy_pct, basis, evidence, evidence_start, evidence_end, value_start, value_end"
+            "insert into raw.indicator_facts by name select * replace (9999 as fact_seq, 'bogus_indicator' as metric)"
             " from raw.indicator_facts where period = ? limit 1",
             [month],
         )

@@ -19,14 +19,14 @@ import pytest
 
 from conftest import ROOT
 from orchestration import quality as q
+from orchestration import warehouse as w
 from orchestration.extraction import extract_path
 
 SAMPLES = ROOT / "samples" / "reports"
 WAREHOUSE = Path("/tmp/dzh/warehouse.duckdb")
-RAW_INDICATOR = ["period", "doc_id", "fact_seq", "file_name", "city", "zone", "zone_code", "zone_resolved", "metric",
-                 "value", "unit", "yoy_pct", "basis", "evidence", "evidence_start", "evidence_end", "value_start", "value_end"]
-RAW_PIPELINE = ["period", "doc_id", "fact_seq", "file_name", "city", "zone", "zone_code", "zone_resolved", "scope",
-                "stage", "measure", "value", "evidence", "evidence_start", "evidence_end", "value_start", "value_end"]
+RAW_TAIL = w.CONFIDENCE_COLUMNS + w.PROVENANCE_COLUMNS
+RAW_INDICATOR = [*w.FACT_HEAD_COLUMNS, *w.INDICATOR_COLUMNS, *RAW_TAIL]  # as warehouse.load_facts writes them
+RAW_PIPELINE = [*w.FACT_HEAD_COLUMNS, *w.PIPELINE_COLUMNS, *RAW_TAIL]
 MEASURES = ["projects", "investment", "advanced_projects", "advanced_investment", "completed_investment",
             "industrial_projects", "industrial_investment", "expected_annual_output"]
 
@@ -40,6 +40,7 @@ def raw_frames(period: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         documents.append({"doc_id": facts[0]["doc_id"], "file_name": path.name, "fact_count": len(facts)})
         for seq, f in enumerate(facts):
             row = {"period": period, "doc_id": f["doc_id"], "fact_seq": seq, "file_name": path.name, **f,
+                   "review_reasons": ",".join(f["review_reasons"]) or None,
                    "evidence_start": f["evidence_span"][0], "evidence_end": f["evidence_span"][1],
                    "value_start": f["value_span"][0], "value_end": f["value_span"][1]}
             (indicators if f["type"] == "indicator" else pipelines).append(row)
@@ -218,9 +219,21 @@ def test_clean_month_has_no_error(june, ref):
     # The derived checks had rows to check.
     assert results[("cross_checks", "cumulative_progress: expect_column_pair_values_a_to_be_greater_than_b(value, previous_value)")].success
     assert "0 of" not in results[("cross_checks", "zone_within_city: expect_column_pair_values_a_to_be_greater_than_b(city_value, zone_value)")].observed_value
-    # A zone the reference does not know (太原不锈钢产业园区, its city only assumed) is listed.
+
+
+def test_zone_unknown_to_the_reference_is_a_warning_and_its_facts_are_flagged_for_review(june, ref):
+    # A zone the reference does not know (found by its suffix, its city only assumed).
+    frames = copy_frames(june)
+    bad = frames.indicator_facts
+    row = bad.index[bad["zone"].notna()][0]
+    bad.loc[row, ["zone", "zone_code", "zone_resolved", "confidence", "review_reasons"]] = [
+        "龙泉新材料产业园区", None, False, "review", "zone_not_in_reference"]
+    results = run(frames, ref)
     unresolved = results[("cross_checks", "named_zone: expect_column_values_to_be_in_set(city_resolved)")]
-    assert not unresolved.success and unresolved.severity == "WARN" and "太原不锈钢产业园区" in unresolved.observed_value
+    assert not unresolved.success and unresolved.severity == "WARN" and "龙泉新材料产业园区" in unresolved.observed_value
+    review = results[("extracted_indicator_facts", "expect_column_values_to_be_in_set(confidence) [warn]")]
+    assert not review.success and review.severity == "WARN" and review.failing_count == 1
+    assert review.failing_sample[0]["review_reasons"] == "zone_not_in_reference"
 
 
 def test_clean_bulletin_month_with_province_rows_has_no_error(ref):

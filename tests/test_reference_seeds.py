@@ -31,8 +31,8 @@ CORE_EXCEPTIONS = {
     "140703-SF": "晋中国家农业高新技术产业示范区",  # core 晋中国家农业高新技术产业; reports: 山西农谷
 }
 
-ZONE_TYPES = {"经开区", "高新区", "示范区", "综改区"}
-TYPE_LETTERS = {"经开区": "JK", "高新区": "GX", "示范区": "SF", "综改区": "ZG"}
+ZONE_TYPES = {"经开区", "高新区", "示范区", "综改区", "产业园区"}
+TYPE_LETTERS = {"经开区": "JK", "高新区": "GX", "示范区": "SF", "综改区": "ZG", "产业园区": "CY"}
 LEVELS = {"国家级", "省级"}
 AMBIGUOUS_COUNTIES = {"城区", "矿区", "郊区"}
 
@@ -137,7 +137,7 @@ def test_zone_codes(zones):
     codes = [z["zone_code"] for z in zones]
     assert len(codes) == len(set(codes)), "duplicate zone codes"
     for z in zones:
-        m = re.fullmatch(r"(14\d{4})-(JK|GX|SF|ZG)(?:-(\d+))?", z["zone_code"])
+        m = re.fullmatch(r"(14\d{4})-(JK|GX|SF|ZG|CY)(?:-(\d+))?", z["zone_code"])
         assert m, z["zone_code"]
         assert m.group(1) == (z["county_code"] or z["city_code"]), z["zone_code"]
         assert m.group(2) == TYPE_LETTERS[z["zone_type"]], z["zone_code"]

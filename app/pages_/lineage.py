@@ -39,7 +39,9 @@ indicator = c4.selectbox(
     "指标", ["全部", "三个一批"] + codes,
     format_func=lambda c: names.get(c, (c, ""))[0] if c not in ("全部", "三个一批") else c, key="lineage_indicator",
 )
-text = st.text_input("原文包含（可选）", key="lineage_text")
+t1, t2 = st.columns([3, 1])
+text = t1.text_input("原文包含（可选）", key="lineage_text")
+review_only = t2.checkbox("只看待复核的数字", key="lineage_review_only")
 
 sql = "select * from rpt_fact_lineage where period = ?"
 params: list = [month]
@@ -59,6 +61,8 @@ elif indicator != "全部":
 if text:
     sql += " and contains(evidence, ?)"
     params.append(text)
+if review_only:
+    sql += " and confidence = 'review'"
 df = data.query(sql + " order by file_name, fact_seq", params)
 
 if df.empty:
@@ -86,6 +90,7 @@ table = pd.DataFrame({
     "文件": df["file_name"],
     "第几个数": df["fact_seq"],
     "采用": df["is_selected"].map({True: "是", False: "否（另有来源）"}),
+    "可信度": [labels.review_label(c, r) for c, r in zip(df["confidence"], df["review_reasons"])],
     "fact_id": df["fact_id"],
 })
 st.caption(f"找到 {len(table)} 个数字。")
@@ -117,6 +122,8 @@ st.caption(
     f"原文位置 {row['evidence_start']}–{row['evidence_end']}；识别为 {row['value_text']}；数值 {fmt.value(row['value'], row['unit'])}"
     + ("" if fmt.missing(row["yoy_pct"]) else f"，同比 {fmt.pct(row['yoy_pct'])}")
 )
+if row["confidence"] == "review":
+    st.warning(f"{labels.review_label(row['confidence'], row['review_reasons'])}。请对照原文确认这个数字。")
 
 try:
     document = data.query(

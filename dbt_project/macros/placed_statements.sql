@@ -40,6 +40,8 @@ select
 {%- for column in statement_columns %}
     facts.{{ column }},
 {%- endfor %}
+    facts.confidence,
+    facts.review_reasons,
     facts.evidence,
     facts.evidence_start,
     facts.evidence_end,

@@ -12,6 +12,7 @@ from .extracting import Fact, extractor_for
 from .normalising import normalise
 from .reading import Document, ReadError, read_bytes, read_document
 from .reference import Reference, load_reference
+from .review import confidence
 from .segmenting import segment
 
 __all__ = ["Document", "Extraction", "ReadError", "extract_document", "extract_path", "extract_text", "read_document", "read_bytes"]
@@ -27,7 +28,7 @@ class Extraction:
 def extract_document(document: Document, period: str | None, ref: Reference | None = None) -> Extraction:
     ref = ref or load_reference()
     text = normalise(document.text, ref.city_heading_re)
-    facts = extractor_for(ref).extract(segment(text, ref))
+    facts = extractor_for(ref).extract(segment(text, ref), period)
     return Extraction(document, text, [fact_record(f, document, period, ref) for f in facts])
 
 
@@ -50,6 +51,8 @@ def fact_record(f: Fact, doc: Document, period: str | None, ref: Reference) -> d
     record.update(
         zone_code=f.zone.zone_code if f.zone else None,
         zone_resolved=f.zone.resolved if f.zone else None,
+        confidence=confidence(f.review_reasons),
+        review_reasons=sorted(set(f.review_reasons)),
         doc_id=doc.doc_id,
         evidence=f.sentence.text,
         evidence_span=[f.sentence.start, f.sentence.end],

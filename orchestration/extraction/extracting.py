@@ -39,28 +39,50 @@ NUMBER = re.compile(
 
 # -- words of the genre --------------------------------------------------------------------
 GROWTH_BEFORE = re.compile(
-    r"(?:(?P<yoy>(?:同比|比上年|比去年|较上年|较去年)(?:同期)?)(?P<word>增速|增幅|增长率|增长|增|提高|上升|下降|降幅|减少|下滑|回落|降|减)?"
+    r"(?<!年均)(?<!平均)(?:(?P<yoy>(?:同比|比上年|比去年|较上年|较去年)(?:同期)?)(?P<word>增速|增幅|增长率|增长|增|提高|上升|下降|降幅|减少|下滑|回落|降|减)?"
     r"|(?P<word_only>增速|增幅|增长率|增长|增|提高|上升|下降|降幅|减少|下滑|回落|降|减))"
     r"(?:为|了|达|达到|不低于|不少于|不高于|超过|保持在|保持|在)?$"
 )
-NOT_A_SUBJECT_BEFORE = re.compile(r"(?:在|于|高于|低于|快于|慢于|超过|超出|领先|落后|较|比|占|居|位列|排名)$")
+NOT_A_SUBJECT_BEFORE = re.compile(r"(?:在|于|与|高于|低于|快于|慢于|超过|超出|领先|落后|较|比|占|居|位列|排名)$")
+# A county named as an authority (和顺县委, 太谷区人民政府) is not the subject of the figures.
+COUNTY_AS_AUTHORITY = re.compile(r"委|政府|人大|政协|领导|县长|区长|市长|书记|党|纪委|法院|检察")
+# A text about the "三个一批" campaign names it (or its batches); project counts and investments in
+# other texts (a city's 招商引资 signings, a county's key projects) are not campaign figures.
+CAMPAIGN_TEXT = re.compile(r"三个一批|签约一批|开工一批|投产一批|签约(?:项目)?开工率|开工项目投产率|投产项目达产率|达产率")
 NEGATIVE_GROWTH = {"下降", "降幅", "减少", "下滑", "回落", "降", "减"}
 GROWTH_ANYWHERE = re.compile(r"同比|增速|增幅|增长|下降|降幅|减少")
 DELTA_BEFORE = re.compile(r"(?:增加|减少|增长|下降|增收|减收|多|少)了?$")
-PRIOR_YEAR = re.compile(r"(?:去年|上年)(?:同期)?(?:为|是|完成|实现|达到)?$|同期为$")
+PRIOR_YEAR = re.compile(r"(?:去年|上年)(?:同期)?(?:为|是|完成|实现|达到)?$|同期为$|由$|从$")
 # "总投资35亿元的XX项目": the number describes a named thing; it is not a stated figure.
 ATTRIBUTIVE = re.compile(r"的(?!目标|任务)")
 SHARE_BEFORE = re.compile(r"(?:占|比重|占比|比例)[^，；。]{0,12}$")
 TARGET = re.compile(r"力争|目标任务|目标值|目标为|目标是|预期目标|年度目标|全年目标|任务目标|确保")
-VERB_ONLY = re.compile(r"^(?:共|累计|分别|已|全年|上半年)?(?:完成|实现|达到|达|为|是|计|有|共)?(?:了)?$")
-TIME_WORDS = re.compile(r"\d{4}年|\d{1,2}-\d{1,2}月(?:份)?|\d{1,2}月(?:份|底|末)?|上半年|下半年|前三季度|一季度|今年以来|年内")
+VERB_ONLY = re.compile(
+    r"^(?:共|累计|分别|已|全年|上半年)?(?:完成|实现|达到|达|为|是|计|有|共|增至|增加到|增长到|提高到|提高至|提升到|提升至|"
+    r"上升到|上升至|扩大到|扩大至)?(?:了)?$"
+)
+TIME_WORDS = re.compile(
+    r"\d{4}年(?:度)?|\d{1,2}-\d{1,2}月(?:份)?|\d{1,2}月(?:份|底|末)?|\d{1,2}日|上半年|下半年|前三季度|一季度|今年以来|年内|"
+    r"年初|年底|年中|目前|当前|截至目前|截止目前"
+)
 
-# Subjects.
-CITYWIDE = r"全市(?:各|所有)?(?:工业类)?(?:开发区|园区)?|各(?:开发区|园区)"
-PROVINCE = r"全省(?:各|所有)?(?:工业类)?(?:开发区|园区)|全省(?=共|累计|规上|规模以上|工业|固定|开发区)"
+# Subjects. 我市/本市 is the city the text is about; 全省/我省/山西省 the province, unless a ranking
+# or a comparison follows (全省第一, 全省平均) or precedes (居全省, 高于全省: NOT_A_SUBJECT_BEFORE).
+ZONE_WORD = re.compile(r"开发区|园区|经开区|高新区|示范区")
+AREA_ZONES = r"(?:各类|各|所有)?(?:工业类|经济类|国家级|省级以上|省级)?(?:经济技术开发区|经济开发区|开发区|园区)"
+CITYWIDE = rf"(?:全市|我市|本市)(?:{AREA_ZONES})?|各(?:开发区|园区)"
+# Another province's own totals (河南省共签约项目560个) are that province's: no city either.
+PROVINCES = (
+    "北京市|天津市|河北省|山西省|内蒙古自治区|辽宁省|吉林省|黑龙江省|上海市|江苏省|浙江省|安徽省|福建省|江西省|山东省|"
+    "河南省|湖北省|湖南省|广东省|广西壮族自治区|海南省|重庆市|四川省|贵州省|云南省|西藏自治区|陕西省|甘肃省|青海省|"
+    "宁夏回族自治区|新疆维吾尔自治区"
+)
+PROVINCE = (
+    rf"(?:山西)?(?:全省|我省|本省)(?:{AREA_ZONES})?(?!第|前|首|平均|的|增速|比重|总量|同期|排名|范围)"
+    rf"|(?:{PROVINCES})(?:{AREA_ZONES})?(?!第|前|首|平均)"
+)
 
 # Campaign ("三个一批") words; rates and steps before stages so that 开工项目投产率 is one rate.
-CAMPAIGN = r"三个一批"
 RATES = {
     "signed": "签约项目开工率|签约开工率|开工率",
     "started": "开工项目投产率|投产率",
@@ -71,17 +93,62 @@ STEPS = {  # projects of a stage that moved on to the next step
     "started": "开工已投产项目|开工已投产|已投产项目|已投产",
     "in_production": "达产产业项目|投产已达产|达产项目|已达产(?!后)|达产(?!后)",
 }
+# A list of two or more stages: before 项目 it is a total over the stages (集中签约、开工、投产的项目
+# 42个); elsewhere it is the campaign's name (签约一批、开工一批、投产一批“三个一批”活动).
+STAGE_VERB = r"(?:新|集中|全面|竣工)?(?:签约|开工|投产)(?:一批)?"
+STAGE_LIST = rf"{STAGE_VERB}(?:[、和及与]?{STAGE_VERB})+"
+CAMPAIGN = r"三个一批|" + STAGE_LIST
 STAGES = {
+    "all": rf"{STAGE_LIST}(?:的)?(?:重点)?(?=项目)",
     "signed": "签约一批|签约项目|集中签约|新签约项目|新签约|签约(?=\\s*(?:项目)?\\s*-?\\d)",
     "started": "开工一批|开工项目|集中开工|新开工项目|新开工|开工(?=\\s*(?:项目)?\\s*-?\\d)",
     "in_production": "投产一批|投产项目|集中投产|新投产项目|新投产|投产(?=\\s*(?:项目)?\\s*-?\\d)",
 }
 INDUSTRIAL = r"产业项目(?!投资)"
-SCOPE_CUMULATIVE = r"以来|截至|截止|累计|全年共|今年共|\d{1,2}-\d{1,2}月"
+# Running totals; several rounds taken together (在开展的7次“三个一批”活动中, 前六期) are one too.
+ROUNDS = r"[\d一二三四五六七八九十两]+(?:次|期|轮)"
+MONTH_RANGE = re.compile(r"\d{1,2}-\d{1,2}月")
+CAMPAIGN_NAME_IN = re.compile("三个一批")
+SCOPE_CUMULATIVE = (
+    r"以来|截至|截止|累计|全年共|今年共|\d{1,2}-\d{1,2}月"
+    rf"|(?<!第){ROUNDS}(?:三个一批)?(?:项目建设)?活动(?:中|以来)|前{ROUNDS}"
+)
 SCOPE_EVENT = r"第[\d一二三四五六七八九十]+(?:次|批|轮|期)|本次|此次|本轮|本批|本期"
-MONEY_OUTPUT = re.compile(r"(?:预计)?(?:年产值|年销售收入|产值)$")
-MONEY_COMPLETED = re.compile(r"(?:累计|已)?完成(?:投资)?$")
-MONEY_INVESTMENT = re.compile(r"(?:计划)?总投资(?:额)?$|(?:签约|协议|计划)?投资(?:额)?$|签约(?:金)?额$|金额$")
+MONEY_VERB = r"(?:为|达|达到|约|共|合计|计|逾|超|超过|近)?$"
+MONEY_OUTPUT = re.compile(r"(?:预计|可实现|达产后)?(?:年产值|年销售收入)" + MONEY_VERB)
+MONEY_COMPLETED = re.compile(r"(?:累计|已)?完成(?:投资)?" + MONEY_VERB)
+MONEY_INVESTMENT = re.compile(r"(?:(?:计划)?总投资(?:额)?|(?:签约|协议|计划)?投资(?:额)?|签约(?:金)?额|金额)" + MONEY_VERB)
+# A campaign count counts projects: "项目N个", "N个项目", "N个签约项目", "签约项目N项". The words before
+# 项目 may only be the campaign's own (共推进项目, “签约一批”项目, 已开工项目): "先进制造业项目327个",
+# "10亿元以上项目196个" and "签约外资项目28个" are breakdowns of a stage, not its figures.
+CAMPAIGN_QUALIFIER = re.compile(
+    r"^(?:共|共计|总共|累计|合计|总计|其中|本次|此次|本期|当日|活动|涉及|包括|推进|实施|开展|举行|组织|推动|完成|"
+    r"新|新建|续建|集中|全面|竣工|建成|已|签约|开工|投产|一批|三个一批|产业|重点|项目|中|的|有|计|达|为|"
+    r"[\d一二三四五六七八九十两]+(?:次|期|轮|批))*$"
+)
+# A clause that ends in a campaign word before its count (已开工项目108个, 签约一批项目15个, 产业项目48个).
+CAMPAIGN_WORD_END = re.compile(r"(?:项目|一批|签约|开工|投产|达产|已开工|已投产)(?:共|有|达|计|为|数)?$")
+# The stage can follow the count: "10个签约项目", "46个三个一批项目", "132个项目签约落地",
+# "20个重点项目集中签约、开工、投产".
+POST_STAGE = re.compile(  # matched right after "N个"
+    r"(?:重点)?(?:(?P<before>三个一批|(?:新|集中)?(?:签约|开工|投产))项目"
+    r"|项目(?:集中)?(?P<after>(?:签约|开工|投产)(?:[、和及与]?(?:签约|开工|投产))*))"
+)
+STAGE_OF_VERB = {"签约": "signed", "开工": "started", "投产": "in_production", "三个一批": "all"}
+# A year that dates what follows; not a running total's start (2022年以来) nor a comparison's base.
+DATED_YEAR = re.compile(
+    r"(?<![较比与同到至])(20\d{2})年(?!(?:\d{1,2}月(?:份)?)?(?:\d{1,2}日)?(?:以来|起|至今|来|同期|相比|底前|末前))"
+)
+# The years a document names, for the year it reports on; not those it aims at (到2025年, 力争…).
+NAMED_YEAR = re.compile(r"(?<![到至])(20\d{2})(?:年|-\d{1,2}-\d{1,2})")
+RATE_BEFORE = re.compile(r"率(?:为|达|达到|是|约)?$")
+# "总投资42.8亿元的19个开工项目": an amount that describes a counted set of projects is its investment.
+AGGREGATE_AFTER = re.compile(r"的\d+个")
+# "10亿元以上项目196个", "税收500万元以上企业": a size class, not a figure.
+# "亩均税收30.5万元/亩": a ratio, not an amount.
+RATIO_AFTER = re.compile(r"/|每")
+THRESHOLD = re.compile(r"(?:及)?以[上下](?=[\u4e00-\u9fff])")
+RESIDUE_NOISE = re.compile(r"[\s，,；;。！？：:、()（）“”\"'‘’「」『』-]|该区|全区|高新区|经开区|开发区|园区|示范区")
 # Money words that say a number is not an indicator when no indicator is named.
 OTHER_MONEY = re.compile(r"总投资|投资额|资金|贷款|融资|基金|奖补|补贴|补助|销售额|产值|收入|利润|税")
 
@@ -112,12 +179,18 @@ class Fact:
     scope: str | None = None
     stage: str | None = None
     measure: str | None = None
+    subject_how: str = "stated"  # how the city was decided: stated | votes | undecided
+    review_reasons: list[str] = field(default_factory=list)  # codes of review.REVIEW_REASONS; empty: high confidence
 
 
 @dataclass
 class Subject:
     city: str | None
     zone: ZoneRef | None = None
+    how: str = "stated"  # stated (by the sentence, a heading or the page) | votes | undecided
+    # Set where a whole area is named without its zones (山西省固定资产投资…, 全市GDP): the area's
+    # economy, whose indicators are not the zones' unless the zones are named before the number.
+    economy_from: int | None = None
 
 
 @dataclass
@@ -126,14 +199,24 @@ class Cursor:
 
     previous_end: int = 0
     last_fact: Fact | None = None  # a growth figure right after a value completes it
+    orphan_value: bool = False  # the last value was no fact: a growth right after it is its growth
     last_sentence_start: int = -1
     event_index: int = 0
     breaks: list[int] = field(default_factory=list)  # positions of clause punctuation
 
 
+@dataclass(frozen=True)
+class Page:
+    """What holds for a whole document."""
+
+    campaign: bool  # it is about the "三个一批" campaign (names it, its batches or its rates)
+    year: int | None  # the year it reports on: the period's, else the latest year it names
+
+
 @dataclass
 class State:
     subject: Subject
+    page: Page
     metric: str | None = None  # last indicator named (for elided mentions)
     campaign: bool = False  # inside "三个一批" figures
     scope: str | None = None
@@ -141,6 +224,9 @@ class State:
     step: str = "projects"  # projects | industrial | advanced
     rate_stage: str | None = None
     stages_since_money: set[str] = field(default_factory=set)  # 签约…、开工…、投产…，总投资X: all stages
+    counted: bool = False  # a campaign count of projects was read in this sentence (money attaches to it)
+    pending_money: tuple | None = None  # 总投资X亿元的N个签约项目: X waits for the count and its stage
+    sentence_start: int = -1
     facts: list[Fact] = field(default_factory=list)
 
 
@@ -153,25 +239,34 @@ def extractor_for(ref: Reference) -> "Extractor":
 class Extractor:
     def __init__(self, ref: Reference):
         self.ref = ref
-        self.metric_words: dict[str, str] = {}
+        # A word may name several indicators told apart by the unit (标准地出让37宗 / 1644亩).
+        self.metric_words: dict[str, tuple[str, ...]] = {}
         for ind in ref.indicators:
             for word in (ind.name, *ind.synonyms):
-                self.metric_words[strip_quotes(word)] = ind.code
+                codes = self.metric_words.setdefault(strip_quotes(word), ())
+                if ind.code not in codes:
+                    self.metric_words[strip_quotes(word)] = (*codes, ind.code)
         # Overlapping search: every position where some indicator word starts.
         self.metric_re = re.compile(rf"(?=({alternation(self.metric_words)}))")
+        # Order matters where words overlap: a rate or a step before a stage (开工项目投产率 is one
+        # rate), a list of stages before its first stage.
         groups = [
             ("rate_" + s, p) for s, p in RATES.items()
-        ] + [("step_" + s, p) for s, p in STEPS.items()] + [("stage_" + s, p) for s, p in STAGES.items()] + [
-            ("campaign", CAMPAIGN), ("industrial", INDUSTRIAL),
+        ] + [("step_" + s, p) for s, p in STEPS.items()] + [("stage_all", STAGES["all"]), ("campaign", CAMPAIGN)] + [
+            ("stage_" + s, p) for s, p in STAGES.items() if s != "all"
+        ] + [
+            ("industrial", INDUSTRIAL),
             ("cumulative", SCOPE_CUMULATIVE), ("event", SCOPE_EVENT),
             ("province", PROVINCE), ("citywide", CITYWIDE),
             ("city", rf"(?P<city_name>{ref.city_names_re})市(?:各|所有)?(?:工业类)?(?:开发区|园区)?"),
+            ("county", alternation(name for name, c in ref.county_by_name.items() if c.short_name and name == c.name)),
         ]
         markers = "|".join(f"(?P<{name}>{pattern})" for name, pattern in groups)
         self.marker_re = re.compile(f"(?={first_chars(markers)})(?:{markers})")
 
     # -- public ----------------------------------------------------------------------------
-    def extract(self, paragraphs: list[Paragraph]) -> list[Fact]:
+    def extract(self, paragraphs: list[Paragraph], period: str | None = None) -> list[Fact]:
+        page = Page(any(CAMPAIGN_TEXT.search(p.text) for p in paragraphs), report_year(paragraphs, period))
         facts: list[Fact] = []
         table: TableHeader | None = None
         scope: str | None = None
@@ -186,12 +281,16 @@ class Extractor:
                 facts.extend(row_facts)
                 continue
             table = None
-            paragraph_facts, scope = self.paragraph_facts(p, scope)
+            paragraph_facts, scope = self.paragraph_facts(p, page, scope)
             facts.extend(paragraph_facts)
-        return dedupe(facts)
+        facts = dedupe(facts)
+        shanxi = {c.name for c in self.ref.cities}
+        for f in facts:
+            f.review_reasons = review_reasons(f, shanxi)
+        return facts
 
     # -- prose -----------------------------------------------------------------------------
-    def paragraph_facts(self, p: Paragraph, carried_scope: str | None = None) -> tuple[list[Fact], str | None]:
+    def paragraph_facts(self, p: Paragraph, page: Page, carried_scope: str | None = None) -> tuple[list[Fact], str | None]:
         """The paragraph's facts, and the campaign scope in force at its end. A paragraph that
         opens with a campaign stage continues the scope of the one before it: a page break split
         the campaign's figures (截至…“签约一批”…。 / page / “投产一批”…)."""
@@ -201,12 +300,14 @@ class Extractor:
         numbers = list(NUMBER.finditer(text))
         if not numbers:
             return [], None
-        metric_hits = [(m.start(1), m.end(1), self.metric_words[m.group(1)]) for m in self.metric_re.finditer(text)]
+        metric_hits = [
+            (m.start(1), m.end(1), code) for m in self.metric_re.finditer(text) for code in self.metric_words[m.group(1)]
+        ]
         spans = [(s.start - p.start, s.end - p.start, s) for s in sentences(p)]
-        state = State(Subject(p.city, p.heading_zone))
+        state = State(self.page_subject(p), page)
         if p.heading_zone and p.heading_zone.city:
             state.subject = Subject(p.heading_zone.city, p.heading_zone)
-        events = self.paragraph_events(text, p)
+        events = self.paragraph_events(text, p, page)
         if carried_scope and events and events[0][0] <= 2 and events[0][1].startswith(("stage_", "step_")):
             state.scope = carried_scope
         cur = Cursor(breaks=[m.start() for m in CLAUSE_BREAK.finditer(text)])
@@ -216,7 +317,7 @@ class Extractor:
             trailing = TRAILING_ZONE.match(text, m.end())
             zone = self.ref.zone_named(trailing.group(1), p.city) if trailing else None
             for fact in state.facts[created:] if zone else ():
-                fact.city, fact.zone = zone.city, zone
+                fact.city, fact.zone, fact.subject_how = zone.city, zone, "stated"
         return state.facts, state.scope if state.campaign else None
 
     def read_number(self, state, p, text, origin, spans, metric_hits, events, m, cur) -> None:
@@ -225,10 +326,15 @@ class Extractor:
         window = text[cur.previous_end:start]
         sentence = sentence_at(spans, origin[start])
         subject_changed = self.update_state(
-            state, p, self.events_before(events, cur, start)
+            state, p, self.events_before(events, cur, start), text
         )
+        self.cross_sentence_breaks(state, text, start)
+        if state.subject.how == "unnamed":
+            cur.previous_end = end
+            return  # a text that names no place (only 经开区, 全市) does not say whose figures these are
         if SENTENCE_BREAK.search(window):
             cur.last_fact = None if sentence.start != cur.last_sentence_start else cur.last_fact
+            cur.orphan_value = False
         cur.last_sentence_start = sentence.start
         clause_start = last_break(cur.breaks, start, cur.previous_end)
         clause_left = text[clause_start:start]
@@ -244,7 +350,17 @@ class Extractor:
         keyword = self.metric_before(metric_hits, clause_start, start, canonical_unit)
         if keyword is None and (canonical_unit != "%" or GROWTH_ANYWHERE.search(window)):
             keyword = self.metric_after(metric_hits, end, text, canonical_unit)
+        if keyword is None and canonical_unit != "%" and clause_start > 0 and text[clause_start - 1] == "、":
+            # "标准地出让37宗、1644.51亩": a word naming two indicators, told apart by the unit
+            keyword = self.metric_before(metric_hits, last_break(cur.breaks, clause_start - 1, 0), clause_start, canonical_unit)
 
+        economy = state.subject.economy_from is not None and not ZONE_WORD.search(text, state.subject.economy_from, start)
+        if economy and not state.campaign:
+            return  # 山西省固定资产投资增速达9.5%: the province's economy, not its zones
+        if self.earlier_year(state, text, start, sentence, origin, p):
+            state.metric = keyword or state.metric
+            cur.last_fact, cur.orphan_value = None, canonical_unit != "%"
+            return  # 2020年前三季度… in a 2021 report: last year's figure and its growth
         if canonical_unit == "%":
             growth = GROWTH_BEFORE.search(clause_left)
             if growth:
@@ -257,7 +373,11 @@ class Extractor:
                 ):
                     cur.last_fact.yoy_pct = yoy
                     return
-                metric = other_metric or state.metric
+                if cur.orphan_value and other_metric is None:
+                    cur.orphan_value = False  # 第三产业增加值433.08亿元，同比增长7%: not ours
+                    return
+                carried = state.metric if VERB_ONLY.match(self.strip_subject_and_time(clause_left[:growth.start()])) else None
+                metric = other_metric or carried
                 if metric:
                     cur.last_fact = self.add_indicator(state, p, sentence, value_span, metric, None, yoy, target)
                     state.metric = metric
@@ -271,15 +391,27 @@ class Extractor:
                 state.metric = keyword
             return
 
-        if PRIOR_YEAR.search(clause_left) or DELTA_BEFORE.search(clause_left) or ATTRIBUTIVE.match(text, end):
+        if PRIOR_YEAR.search(clause_left) or DELTA_BEFORE.search(clause_left) or THRESHOLD.match(text, end) or RATIO_AFTER.match(text, end):
+            # not a current figure ("从254.1亿元增至452.3亿元": where it started), but it names the
+            # indicator that the figure after it continues
+            state.metric = keyword or state.metric
             return
+        if ATTRIBUTIVE.match(text, end):
+            aggregate = AGGREGATE_AFTER.match(text, end) if state.page.campaign else None
+            if aggregate and UNIT_KIND[canonical_unit] == "money" and POST_STAGE.match(text, aggregate.end()):
+                state.campaign = True
+                state.pending_money = (value, value_span, sentence)
+            return
+        if state.page.campaign and unit == "个" and POST_STAGE.match(text, end):
+            state.campaign = True  # "10个签约项目": the stage follows the count
         if keyword:
             state.metric = keyword
             state.campaign = False
             cur.last_fact = self.merge_or_add(state, p, sentence, value_span, keyword, value, target, canonical_unit)
+            cur.orphan_value = False
             return
         if state.campaign:
-            self.campaign_number(state, p, sentence, value_span, clause_left, value, canonical_unit)
+            self.campaign_number(state, p, sentence, value_span, text, start, end, clause_left, value, canonical_unit, cur, events)
             cur.last_fact = None
             return
         residue = self.strip_subject_and_time(clause_left)
@@ -288,6 +420,24 @@ class Extractor:
             and UNIT_KIND[canonical_unit] == UNIT_KIND[self.ref.indicator_unit(state.metric)]
         ):
             cur.last_fact = self.merge_or_add(state, p, sentence, value_span, state.metric, value, target, canonical_unit)
+            cur.orphan_value = False
+        else:
+            cur.last_fact, cur.orphan_value = None, True
+
+    @staticmethod
+    def earlier_year(state: State, text: str, start: int, sentence, origin, p) -> bool:
+        """Whether the sentence dates the figure to a year before the report's (2020年前三季度… in a
+        2021 report). "2022年以来" opens a running total and "较2022年同期" a comparison: neither dates it."""
+        if state.page.year is None:
+            return False
+        head = text[clean_index(origin, sentence.start - p.start):start]
+        years = [int(y.group(1)) for y in DATED_YEAR.finditer(head)]
+        return bool(years) and years[-1] < state.page.year
+
+    @staticmethod
+    def page_subject(p: Paragraph) -> Subject:
+        """The subject of figures whose sentence names none: the section's or the page's city."""
+        return Subject(p.city, None, p.city_how if p.city_how in ("votes", "undecided", "unnamed") else "stated")
 
     @staticmethod
     def events_before(events, cur: "Cursor", start: int) -> list:
@@ -298,7 +448,7 @@ class Extractor:
         cur.event_index = j
         return [e for e in events[i:j] if e[0] >= cur.previous_end]
 
-    def paragraph_events(self, text: str, p: Paragraph) -> list[tuple[int, str, object]]:
+    def paragraph_events(self, text: str, p: Paragraph, page: Page) -> list[tuple[int, str, object]]:
         """Subjects, indicators and campaign words of a paragraph, in text order. Found on the
         whole paragraph so that look-arounds see past the numbers (签约233个项目)."""
         found = []
@@ -308,11 +458,15 @@ class Extractor:
             if not NOT_A_SUBJECT_BEFORE.search(text, max(0, start - 3), start):
                 found.append((start, end, "zone", zone))
         for m in self.marker_re.finditer(text):
-            if m.lastgroup in ("province", "citywide", "city") and NOT_A_SUBJECT_BEFORE.search(text, max(0, m.start() - 3), m.start()):
+            if m.lastgroup in ("province", "citywide", "city", "county") and NOT_A_SUBJECT_BEFORE.search(text, max(0, m.start() - 3), m.start()):
+                continue
+            if m.lastgroup == "county" and COUNTY_AS_AUTHORITY.match(text, m.end()):
+                continue
+            if not page.campaign and (m.lastgroup == "campaign" or m.lastgroup.startswith(("stage_", "step_", "rate_"))):
                 continue
             found.append((m.start(), m.end(), m.lastgroup, m))
         for m in self.metric_re.finditer(text):
-            found.append((m.start(), m.start(), "metric", self.metric_words[m.group(1)]))
+            found.append((m.start(), m.start(), "metric", self.metric_words[m.group(1)][0]))
         # A zone name, a rate or a campaign step hides the words inside it (山西转型综合改革示范区
         # is not a scope word; 开工项目投产率 is not the stage 开工项目).
         events, covered = [], []
@@ -324,10 +478,13 @@ class Extractor:
             events.append((start, kind, payload))
         return events
 
-    def update_state(self, state: State, p: Paragraph, events) -> bool:
-        """Apply the words between two numbers; True when the subject changed."""
+    def update_state(self, state: State, p: Paragraph, events, text: str) -> bool:
+        """Apply the words between two numbers; True when the subject changed. A sentence break
+        ends what only holds within a sentence (the stages an amount may cover, the count it
+        attaches to, a rate's name)."""
         changed = False
         for start, kind, payload in events:
+            self.cross_sentence_breaks(state, text, start)
             if kind == "zone":
                 state.subject = Subject(payload.city, payload)
                 changed = True
@@ -335,19 +492,29 @@ class Extractor:
                 state.campaign = False
                 state.rate_stage = None
             elif kind == "province":
-                state.subject = Subject(None, None)
+                state.subject = Subject(None, None, economy_from=None if ZONE_WORD.search(payload.group(0)) else payload.end())
                 changed = True
             elif kind == "citywide":
-                state.subject = Subject(p.city, None)
+                state.subject = self.page_subject(p)
+                if not ZONE_WORD.search(payload.group(0)):
+                    state.subject.economy_from = payload.end()
+                changed = True
+            elif kind == "county":
+                zone = self.ref.county_zone(payload.group(0))
+                state.subject = Subject(zone.city, zone)
                 changed = True
             elif kind == "city":
                 state.subject = Subject(self.ref.city_by_name[payload.group("city_name")].name, None)
+                if not ZONE_WORD.search(payload.group(0)):
+                    state.subject.economy_from = payload.end()
                 changed = True
             elif kind == "campaign":
                 state.campaign = True
             elif kind in ("cumulative", "event"):
-                if kind == "cumulative" and not state.campaign and payload.group(0)[0].isdigit():
+                if kind == "cumulative" and not state.campaign and MONTH_RANGE.match(payload.group(0)):
                     continue  # a month range only sets the scope of campaign figures
+                if CAMPAIGN_NAME_IN.search(payload.group(0)):
+                    state.campaign = True
                 state.scope = kind
                 state.stage = None
                 state.step = "projects"
@@ -367,26 +534,81 @@ class Extractor:
                 state.step = "industrial"
         return changed
 
-    def campaign_number(self, state, p, sentence, value_span, clause_left, value, unit):
+    @staticmethod
+    def cross_sentence_breaks(state: State, text: str, upto: int) -> None:
+        for brk in SENTENCE_BREAK.finditer(text, max(state.sentence_start, 0), upto):
+            state.sentence_start = brk.end()
+            state.stages_since_money, state.counted, state.rate_stage, state.pending_money = set(), False, None, None
+
+    def campaign_number(self, state, p, sentence, value_span, text, start, end, clause_left, value, unit, cur, events):
+        """A count or an amount inside the campaign's figures. A count must count the campaign's
+        projects (its stage before or right after it); an amount must follow such a count in its
+        sentence (the set of projects it is the investment of) and be named as investment, completed
+        investment or expected output. Anything else (a single project's figures, a breakdown by
+        sector or size, a count of companies) is not a campaign fact."""
         kind = UNIT_KIND[unit]
-        stage = state.stage or "all"
         if kind == "count":
+            post = POST_STAGE.match(text, end) if unit == "个" else None
+            if post:
+                words = post.group("before") or post.group("after")
+                verbs = re.findall(r"签约|开工|投产|三个一批", words)
+                state.stage = "all" if len(verbs) > 1 else STAGE_OF_VERB[verbs[0]]
+                state.step = "projects"
+                cur.previous_end = post.end()  # its stage words are read: they do not open the next figure
+            elif not self.counts_campaign_projects(text, end, unit, clause_left):
+                state.counted = False
+                state.pending_money = None
+                return
+            stage = state.stage or "all"
             measure = {"projects": "projects", "industrial": "industrial_projects", "advanced": "advanced_projects"}[state.step]
-        elif kind == "money":
-            if len(state.stages_since_money) > 1:
-                stage = "all"
-            state.stages_since_money = set()
-            left = clause_left.rstrip()
-            if MONEY_OUTPUT.search(left):
-                measure = "expected_annual_output"
-            elif MONEY_COMPLETED.search(left):
-                measure = "advanced_investment" if state.step == "advanced" else "completed_investment"
-            else:
-                measure = {"projects": "investment", "industrial": "industrial_investment",
-                           "advanced": "advanced_investment"}[state.step]
+            self.add_pipeline(state, p, sentence, value_span, stage, measure, value)
+            state.counted = True
+            if state.pending_money and state.pending_money[2].start == sentence.start and state.step == "projects":
+                money, money_span, _ = state.pending_money
+                self.add_pipeline(state, p, sentence, money_span, stage, "investment", money)
+            state.pending_money = None
+            return
+        if kind != "money" or not state.counted:
+            return
+        stage = state.stage or "all"
+        if len(state.stages_since_money) > 1:
+            stage = "all"
+        state.stages_since_money = set()
+        left = clause_left.rstrip()
+        if MONEY_OUTPUT.search(left):
+            measure = "expected_annual_output"
+        elif MONEY_COMPLETED.search(left):
+            measure = "advanced_investment" if state.step == "advanced" else "completed_investment"
+        elif MONEY_INVESTMENT.search(left):
+            measure = {"projects": "investment", "industrial": "industrial_investment",
+                       "advanced": "advanced_investment"}[state.step]
         else:
             return
         self.add_pipeline(state, p, sentence, value_span, stage, measure, value)
+
+    def counts_campaign_projects(self, text, end, unit, clause_left) -> bool:
+        """Whether a count before any stage words after it counts the campaign's projects: "项目N个"
+        or "N个项目" (or N项), with nothing but the campaign's own words around 项目."""
+        if unit not in ("个", "项"):
+            return False
+        residue = self.campaign_residue(clause_left)
+        if not CAMPAIGN_QUALIFIER.match(residue):
+            return False
+        if unit == "个" and text.startswith("项目", end):
+            return True
+        return "项目" in residue or bool(CAMPAIGN_WORD_END.search(clause_left))
+
+    def campaign_residue(self, clause: str) -> str:
+        """The clause without the words the reading already knows (places, subjects, campaign words,
+        times) and without punctuation: what is left says whether a count is the campaign's."""
+        spans = []
+        for m in self.marker_re.finditer(clause):
+            spans.append((m.start(), m.end()))
+        for start, end_, _ in self.ref.find_zones(clause, None):
+            spans.append((start, end_))
+        kept = "".join(ch for i, ch in enumerate(clause) if not any(a <= i < b for a, b in spans))
+        kept = TIME_WORDS.sub("", kept)
+        return RESIDUE_NOISE.sub("", kept)
 
     def is_target(self, text, start, end, sentence, origin, p) -> bool:
         sentence_start = sentence.start - p.start
@@ -433,6 +655,7 @@ class Extractor:
         fact = Fact(
             "indicator", state.subject.city, state.subject.zone, value, unit or self.ref.indicator_unit(metric),
             sentence, value_span, metric=metric, yoy_pct=yoy, basis="target" if target else "actual",
+            subject_how=state.subject.how,
         )
         state.facts.append(fact)
         return fact
@@ -453,7 +676,7 @@ class Extractor:
     def add_pipeline(self, state, p, sentence, value_span, stage, measure, value):
         state.facts.append(Fact(
             "pipeline", state.subject.city, state.subject.zone, value, None, sentence, value_span,
-            scope=state.scope or "event", stage=stage, measure=measure,
+            scope=state.scope or "event", stage=stage, measure=measure, subject_how=state.subject.how,
         ))
 
     # -- tables written as text ------------------------------------------------------------
@@ -466,7 +689,7 @@ class Extractor:
         for cell in cells[1:]:
             clean = strip_quotes(cell)
             unit = unit_in(clean)
-            hits = [self.metric_words[m.group(1)] for m in self.metric_re.finditer(clean)]
+            hits = [self.metric_words[m.group(1)][0] for m in self.metric_re.finditer(clean)]
             if GROWTH_HEADER.search(clean) and (not hits or unit == "%"):
                 columns.append(("growth", None, None))
             elif hits:
@@ -579,3 +802,27 @@ def dedupe(facts: list[Fact]) -> list[Fact]:
         seen.add(key)
         out.append(f)
     return out
+
+
+def review_reasons(f: Fact, shanxi_cities: set[str]) -> list[str]:
+    """Why a person should look at the fact (codes of review.REVIEW_REASONS)."""
+    reasons = []
+    if f.subject_how == "votes":
+        reasons.append("subject_inferred")
+    elif f.subject_how == "undecided":
+        reasons.append("subject_undecided")
+    if f.zone is not None and f.zone.zone_code is None and (not f.zone.resolved or f.zone.city not in shanxi_cities):
+        # a zone known only by its suffix (its city assumed), or one outside Shanxi; one named
+        # after a known county is well placed (the quality gate lists it as missing all the same)
+        reasons.append("zone_not_in_reference")
+    return reasons
+
+
+def report_year(paragraphs: list[Paragraph], period: str | None) -> int | None:
+    """The year a report is about: its period's, else the latest year its text names (a page
+    dated 2021 that recalls 2020's figures reports on 2021)."""
+    if period:
+        return int(period[:4])
+    years = [int(m.group(1)) for p in paragraphs for m in NAMED_YEAR.finditer(p.text)
+             if not TARGET.search(p.text, max(0, m.start() - 4), m.start())]
+    return max(years) if years else None

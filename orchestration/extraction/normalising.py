@@ -6,13 +6,19 @@ Input: the text a reader produced. Output: text in which
 - page furniture is gone: running titles repeated at page breaks, page numbers, image captions (▲…);
 - a paragraph split by a page break (and the running title printed there) is joined again,
   including a number split from its unit;
-- a paragraph that the page layout printed twice is kept once.
-City headings and "(供稿：…)" lines are kept: segmentation needs them.
+- a paragraph that the page layout printed twice is kept once;
+- text reprinted on the web reads like the original: traditional characters and pinyin glosses
+  become plain simplified text (`simplifying.py`), doubled or stray punctuation (`,,` `,、` `。,`)
+  is one mark, and the page's furniture goes (breadcrumbs, 发布时间/编辑 lines, share and comment
+  buttons, photo credits, 标题/地址 footers); a metadata line keeps only its 来源.
+City headings and "(供稿：…)" / "来源：…" lines are kept: segmentation needs them.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+
+from .simplifying import to_simplified
 
 # Full-width ASCII variants (U+FF01..U+FF5E) map to ASCII by a fixed offset; the Chinese
 # sentence marks among them stay Chinese.
@@ -36,7 +42,12 @@ ASCII_SEMICOLON = re.compile(r";\s*")
 ASCII_COLON = re.compile(r"(?<!\d):\s*|:\s*(?!\d)")
 # A dash before a number written as an em dash or a full-width hyphen by OCR.
 DASH_MINUS = re.compile(r"[—–](?=\d)")
-INNER_SPACES = re.compile(r"(?<=[\u4e00-\u9fff，。；：、）)“”]) +(?=[\u4e00-\u9fff，。；：、（(“”])")
+# Spaces inside prose (OCR, and web pages that space out numbers: "签约项目 19 项，总投资 264.5 亿元");
+# a space between two digits stays (it may separate two numbers).
+INNER_SPACES = re.compile(
+    r"(?<=[\u4e00-\u9fff，。；：、）)“”]) +(?=[\u4e00-\u9fff，。；：、（(“”\d])"
+    r"|(?<=[\d%]) +(?=[\u4e00-\u9fff，。；：、（(“”])"
+)
 DECIMAL_GAP = re.compile(r"(?<=\d)\s*\.\s*(?=\d)")
 
 CAPTION = re.compile(r"^[▲△■□◆●◎☆★]")
@@ -49,15 +60,42 @@ HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+[章节部分]|【.*】$)"
 )
 TABLE_CELL_GAP = re.compile(r"\t| {2,}")
+# Runs of sentence marks left by reprints (8月27日,,省政府 / 2月28日,、6月6日 / 12%),,计划): the
+# strongest mark of the run stands for it.
+PUNCT_RUN = re.compile(r"[，、；：。！？]{2,}")
+PUNCT_STRENGTH = {"，": 1, "、": 2, "：": 3, "；": 4, "。": 5, "！": 5, "？": 5}
+
+# Web pages: furniture around the article. A metadata line holds two or more "field：value" pairs
+# (发布时间：… 来源：… 编辑：…) or one field that is never a report's source line.
+META_FIELD = re.compile(
+    r"(?:(?:发布|发表|更新|上传)?(?:时间|日期)|文章来源|信息来源|来源|作者|编辑|责任编辑|责编|审核|审校|校对|"
+    r"浏览(?:次数|量)?|点击(?:数|量|次数)?|阅读(?:数|量)?|访问量|字号|字体|所属地区|所属栏目|栏目)：\s*"
+)
+META_SOURCE = re.compile(r"(?:文章|信息)?来源：\s*([^\s：]{2,30}?)(?=\s|$|(?:发布|发表|更新|作者|编辑|责任编辑|时间|日期))")
+WEB_FURNITURE = re.compile("^(?:" + "|".join([
+    r"(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|当前版)：?.*",  # breadcrumbs
+    r".*首页\s*[>»＞→/].*", r".*(?:>>|»|＞＞).*", r"[^，。；>]*(?:\s*>\s*[^，。；>]+){2,}",
+    r"[•·]?\s*(?:评论|网友评论|我要评论|发表评论|相关新闻|相关阅读|相关文章|相关链接|延伸阅读|推荐阅读|分享到|分享|"
+    r"打印(?:本页)?|关闭(?:窗口|本页)?|返回顶部|返回列表|上一篇|下一篇|上一版|下一版|扫一扫|收藏|点赞|时间|字号|"
+    r"翻译|搜索|复制|正文复制|手机下载|微信关注|APP下载|收录于话题|关键字|关键词|[(（]?(?:资料)?图片[)）]?|视频|"
+    r"【[^】]{1,8}】)(?:[：\s].{0,30})?",  # share, print and comment buttons, link lists
+    r"(?:标题|地址|网址|链接|原文链接|本文链接)：.*", r"https?://\S+", r"本篇文章\d+字.*", r".*(?:读完|阅读)约\d+分钟",
+    r"(?=.*(?:关于我们|联系我们|网站地图|版权|声明|广告|招聘|反馈|ICP|About)).*\|.*\|.*",  # footers
+    r"[^\u4e00-\u9fff\d]+",  # symbols only
+]) + ")$")
+# A photo's caption with its photographer (签约仪式现场。 刘勇 摄 / 图为…), or a credit alone.
+PHOTO_CAPTION = re.compile(r"^(?:图为.*|.{0,60}[\s。（(]\s*[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})*\s*摄(?:影)?[)）]?)$|^(?:记者\s*)?[\u4e00-\u9fff]{2,4}\s*摄$")
 
 FURNITURE_MAX_CHARS = 40
 DUPLICATE_MIN_CHARS = 20
 HEADING_MAX_CHARS = 25
+TITLE_MAX_CHARS = 64
 
 
 def normalise(raw: str, city_heading: re.Pattern | None = None) -> str:
     """Return the cleaned text; `city_heading` recognises lines that open a city's section."""
-    lines = [normalise_line(line) for line in raw.split("\n")]
+    lines = [normalise_line(line) for line in to_simplified(raw).split("\n")]
+    lines = [web_line(line) for line in lines]
     lines = drop_furniture(lines, city_heading)
     lines = drop_repeated_paragraphs(lines)
     return "\n".join(join_split_paragraphs(lines, city_heading))
@@ -78,9 +116,28 @@ def normalise_line(line: str) -> str:
         line = ASCII_COLON.sub("：", line)
     if "—" in line or "–" in line:
         line = DASH_MINUS.sub("-", line)
+    if len(line) > 1 and PUNCT_RUN.search(line):
+        line = PUNCT_RUN.sub(strongest_mark, line)
     line = line.strip()
     if " " in line and not looks_tabular(line):
         line = INNER_SPACES.sub("", line)
+    return line
+
+
+def strongest_mark(run: re.Match) -> str:
+    return max(run.group(0), key=PUNCT_STRENGTH.__getitem__)
+
+
+def web_line(line: str) -> str:
+    """A web page's furniture line blanked; a metadata line reduced to its source."""
+    if not line or "。" in line and not PHOTO_CAPTION.match(line):
+        return line
+    if WEB_FURNITURE.match(line) or PHOTO_CAPTION.match(line):
+        return ""
+    fields = META_FIELD.findall(line)
+    if fields and (len(fields) > 1 or not line.startswith(("来源", "(来源", "（来源"))) and not SOURCE_LINE.match(line):
+        source = META_SOURCE.search(line)
+        return f"来源：{source.group(1)}" if source else ""
     return line
 
 
@@ -138,6 +195,12 @@ def is_heading(line: str) -> bool:
     return len(line) <= HEADING_MAX_CHARS and not re.search(r"[，。；！？]", line)
 
 
+def is_title(line: str) -> bool:
+    """The first line of a document stands alone when it reads as a title (a news page's headline,
+    a report's name): no clause punctuation and not too long. Its numbers repeat the body's."""
+    return len(line) <= TITLE_MAX_CHARS and not re.search(r"[，。；]", line) and not is_table_row(line)
+
+
 def is_table_row(line: str) -> bool:
     return looks_tabular(line.strip())
 
@@ -153,9 +216,14 @@ def join_split_paragraphs(lines: list[str], city_heading: re.Pattern | None) -> 
     paragraphs: list[str] = []
     pending_headings: list[str] = []
     open_paragraph = False
+    prose = False
     for line in lines:
         if not line:
             continue
+        if not prose and is_title(line):  # the title lines above the first sentence stand alone
+            paragraphs.append(line)
+            continue
+        prose = prose or bool(re.search(r"[，。；]", line))
         if open_paragraph:
             if is_protected(line, city_heading) and not SOURCE_LINE.match(line):
                 pending_headings.append(line)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import importlib.util
 import os
 import re
 from dataclasses import dataclass
@@ -181,6 +182,10 @@ class Reference:
             for name in (z.name, z.short_name, *z.aliases):
                 self.zone_by_alias[name] = z
         self.indicator_by_code = {i.code: i for i in self.indicators}
+        self.zones_by_county: dict[str, list[Zone]] = {}
+        for z in self.zones:
+            if z.county_code:
+                self.zones_by_county.setdefault(z.county_code, []).append(z)
 
         city_names = alternation(c.short_name for c in self.cities)
         self.city_names_re = city_names
@@ -222,6 +227,26 @@ class Reference:
             return self.city_by_code[self.county_by_name[text].city_code].name
         return None
 
+    def county_zone(self, name: str) -> ZoneRef:
+        """The zone a county-level figure belongs to (和顺县“签约一批”项目12个), under the county's
+        name as written: coded when the seed has exactly one zone named after the county (和顺经开区);
+        a county whose zones the seed does not name after it (太谷区: 山西农谷) keeps no code."""
+        county = self.county_by_name[name]
+        city = self.city_by_code[county.city_code].name
+        namesakes = [z for z in self.zones_by_county.get(county.code, []) if county.short_name and z.short_name.startswith(county.short_name)]
+        return ZoneRef(name, namesakes[0].code if len(namesakes) == 1 else None, city, True)
+
+    def place(self, text: str) -> tuple[str | None, ZoneRef | None] | None:
+        """(city, zone) of a place name matched by `place_re`: a zone, a county (its zone) or a city."""
+        if text in self.zone_by_alias:
+            z = self.zone_by_alias[text]
+            return self.city_by_code[z.city_code].name, ZoneRef(text, z.code, self.city_by_code[z.city_code].name, True)
+        if text in self.county_by_name and not (text in self.city_by_name or text[:-1] in self.city_by_name):
+            zone = self.county_zone(text)
+            return zone.city, zone
+        city = self.city_of_place(text)
+        return (city, None) if city else None
+
     def find_zones(self, text: str, section_city: str | None) -> list[tuple[int, int, ZoneRef]]:
         """Zones named in `text`, as (start, end, zone), in text order."""
         found = []
@@ -239,7 +264,11 @@ class Reference:
                 continue
             if any(s < m.end() and m.start() < e for s, e, _ in found):
                 continue
-            found.append((m.start(), m.end(), ZoneRef(m.group(0), None, section_city, False)))
+            other = other_places().get(stem) or other_places().get(stem.rstrip("县市区"))
+            if other:  # a zone of another province named after its place (平顶山高新区)
+                found.append((m.start(), m.end(), ZoneRef(m.group(0), None, other, True)))
+            else:
+                found.append((m.start(), m.end(), ZoneRef(m.group(0), None, section_city, False)))
         return sorted(found, key=lambda f: f[0])
 
     def zone_named(self, text: str, section_city: str | None) -> ZoneRef | None:
@@ -249,6 +278,33 @@ class Reference:
 
     def indicator_unit(self, code: str) -> str:
         return self.indicator_by_code[code].unit
+
+
+@functools.cache
+def other_places() -> dict[str, str]:
+    """Places outside Shanxi, name -> its prefecture-level city (平顶山 -> 平顶山市, 来安县 -> 滁州市),
+    from the administrative division codes that the `cpca` package ships (read as data: the
+    package itself is not imported). The extractor knows Shanxi from the seeds; this only lets it
+    tell whose a page from another province is, instead of taking it for Shanxi's."""
+    spec = importlib.util.find_spec("cpca")
+    path = Path(spec.submodule_search_locations[0]) / "resources" / "adcodes.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = [(r["adcode"][:6], r["name"]) for r in csv.DictReader(fh) if not r["adcode"].startswith("14")]
+    names = dict(rows)
+    places: dict[str, str] = {}
+    for code, name in rows:
+        if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划") or code.endswith("0000"):
+            continue
+        city = name if code.endswith("00") else names.get(code[:4] + "00", "")
+        if city.endswith("市") or code.endswith("00"):
+            places.setdefault(name, city or name)
+            if code.endswith("00") and len(name) > 2 and name.endswith("市"):
+                places.setdefault(name[:-1], name)  # 平顶山 for 平顶山市
+    for code, name in rows:  # the municipalities (北京市, 重庆市) are cities too
+        if code.endswith("0000") and name.endswith("市"):
+            places.setdefault(name, name)
+            places.setdefault(name[:-1], name)
+    return places
 
 
 @functools.lru_cache(maxsize=4)

@@ -1,26 +1,43 @@
-"""Segment normalised text into paragraphs and sentences, each knowing its section's city.
+"""Segment normalised text into paragraphs and sentences, each knowing whose figures it states.
 
 Input: normalised text (one paragraph per line) and the reference. Output: `Paragraph`s with their
-character offsets, the city of the section they sit in, and the zone named by the heading above
-them (if any).
+character offsets, the city their figures belong to unless a sentence names another subject, how
+that city was decided, and the zone a heading (or the whole page) is about.
+
+Two layouts carry the subject differently.
 
 A bulletin runs several cities one after another. A section opens at a city heading (朔州市开发区)
 and closes at its "(供稿：X市商务局)" line; page layout can print a city's figures before its own
 heading. A section's city is, in order: the city its closing 供稿 line names, the city of the
 heading that opens it, the city most named by its zones, counties and cities, the next heading's
 city, the previous heading's city, the document's most named city.
+
+A news item or a city's own report has no city headings: its subject is stated once, for the
+whole text, by the title (晋城经开区46个“三个一批”项目…), by the place that holds the campaign round
+(和顺县2023年度第一期“三个一批”活动), or by the page's source (来源：长治日报). Failing those, the city
+is inferred when every place the text names lies in one city, and left undecided (None) when the
+text names several cities: a figure is never given to a guessed city.
 """
 from __future__ import annotations
 
-import re
 import functools
+import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .normalising import SOURCE_LINE, is_heading, is_table_row
+from .normalising import SOURCE_LINE, is_heading, is_table_row, is_title
 from .reference import Reference, ZoneRef
 
 SENTENCE = re.compile(r"[^。！？；]*(?:[。！？；]+[”’」]?|$)")
+# Words that make the province the subject (山西省开发区, 全省, 我省); 山西 inside a zone's name
+# (山西综改示范区) is part of the zone, which is found first.
+PROVINCE_WORDS = re.compile(r"全省|我省|本省|山西省|山西(?=全省|开发区|各|规上|规模以上)")
+CAMPAIGN_NAME = "三个一批"
+ORGANISER_WINDOW = 40  # characters before "三个一批" searched for the place that holds the round
+ORGANISER_STOP = re.compile(r"[，。；！？]")
+# A newspaper or station of a city names the source (晋中日报讯, 来源：长治日报).
+PROSE = re.compile(r"[，。；]")
+MEDIA = re.compile(r"(日报|晚报|新闻网|广播电视台|电视台|融媒体中心|发布)")
 
 
 @dataclass
@@ -29,8 +46,9 @@ class Paragraph:
     end: int
     text: str
     city: str | None
-    heading_zone: ZoneRef | None  # a heading that names one zone makes it the paragraph's subject
+    heading_zone: ZoneRef | None  # a heading (or the page) that names one zone makes it the subject
     is_heading: bool
+    city_how: str = "section"  # section | title | organiser | source | votes | undecided | unnamed
 
 
 @dataclass
@@ -38,6 +56,16 @@ class Sentence:
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True)
+class Stated:
+    """The subject a page states for all its figures."""
+
+    city: str | None  # None with province=True: the province's figures
+    zone: ZoneRef | None
+    province: bool
+    how: str  # title | organiser | source
 
 
 def sentences(paragraph: Paragraph) -> list[Sentence]:
@@ -55,24 +83,36 @@ def segment(text: str, ref: Reference) -> list[Paragraph]:
         lines.append((offset, line))
         offset += len(line) + 1
 
-    # Split into sections at city headings (open) and source lines (close).
+    # Split into sections at city headings (open) and source lines (close). A source line before
+    # any text is the page's metadata (来源：长治日报), not the end of a section.
     sections: list[dict] = []
     current = {"open": None, "close": None, "lines": []}
+    page_source: str | None = None
+    seen_text = False
     for start, line in lines:
         heading = ref.city_heading_re.match(line)
         if heading:
             if current["lines"] or current["open"]:
                 sections.append(current)
             current = {"open": ref.city_by_name[heading.group("city")].name, "close": None, "lines": [(start, line)]}
+            seen_text = True
             continue
         current["lines"].append((start, line))
         if SOURCE_LINE.match(line):
             m = ref.source_city_re.search(line)
+            if not seen_text:
+                page_source = page_source or line
+                continue
             current["close"] = ref.city_by_name[m.group("city")].name if m else None
             sections.append(current)
             current = {"open": None, "close": None, "lines": []}
+        elif line.strip() and not is_heading(line):
+            seen_text = True
     if current["lines"]:
         sections.append(current)
+
+    if not any(s["open"] or s["close"] for s in sections):
+        return page_paragraphs(lines, text, ref, page_source)
 
     # Votes are counted only for sections that neither open nor close with a city's name.
     votes = [
@@ -95,15 +135,116 @@ def segment(text: str, ref: Reference) -> list[Paragraph]:
             or next((h for h in reversed(headings[:i]) if h), None)
             or document_city()
         )
-        heading_zone = None
-        for start, line in section["lines"]:
-            if not line.strip():
-                continue
-            heading = is_heading(line) and not is_table_row(line)
-            if heading:
-                heading_zone = single_zone(line, ref, city)
-            paragraphs.append(Paragraph(start, start + len(line), line, city, heading_zone, heading))
+        paragraphs.extend(section_paragraphs(section["lines"], ref, city, None, "section", first_is_title=False))
     return paragraphs
+
+
+def page_paragraphs(lines, text: str, ref: Reference, page_source: str | None) -> list[Paragraph]:
+    """A text without city headings: one subject stated for the page, or inferred, or undecided."""
+    stated = stated_subject(" ".join(title_lines(lines)), text, page_source, ref)
+    if stated:
+        city, zone, how = stated.city, stated.zone, stated.how
+    else:
+        # Inferred: every place the text names lies in one city; and when the text is about one zone
+        # only, named again and again (祁县经济开发区…开发区…园区), that zone; a sentence about a
+        # whole area says so (全市开发区, 我市) and is not given to the zone.
+        found = places(text, ref)
+        subject = consistent(found)
+        city, zone, how = (subject[0], None, "votes") if subject and subject[0] else (None, None, "undecided")
+        if not found:
+            how = "unnamed"  # the text names no place at all: its figures have no owner
+        named = [z for _, _, z, _ in found if z]
+        if city and len(named) >= 2 and subject[1]:
+            zone = subject[1]
+    return section_paragraphs(lines, ref, city, zone, how, first_is_title=True)
+
+
+def section_paragraphs(lines, ref: Reference, city, default_zone, how, first_is_title: bool) -> list[Paragraph]:
+    paragraphs = []
+    heading_zone = default_zone
+    prose = False
+    for start, line in lines:
+        if not line.strip():
+            continue
+        if first_is_title and not prose and is_title(line):
+            # a headline is read like text (its figures repeat or sum up the body's) but names no
+            # subject for what follows
+            paragraphs.append(Paragraph(start, start + len(line), line, city, heading_zone, False, how))
+            continue
+        prose = prose or bool(PROSE.search(line))
+        heading = is_heading(line) and not is_table_row(line)
+        if heading:
+            heading_zone = single_zone(line, ref, city) or default_zone
+        paragraphs.append(Paragraph(start, start + len(line), line, city, heading_zone, heading, how))
+    return paragraphs
+
+
+def title_lines(lines) -> list[str]:
+    """The lines above the first sentence that read as a title (a page's headline and subtitle)."""
+    titles = []
+    for _, line in lines:
+        if not line.strip():
+            continue
+        if PROSE.search(line) or not is_title(line):
+            break
+        titles.append(line)
+    return titles
+
+
+def places(text: str, ref: Reference) -> list[tuple[int, str | None, ZoneRef | None, bool]]:
+    """Places named in `text` in order: (start, city, zone, is_province)."""
+    found = [(s, e, z.city, z) for s, e, z in ref.find_zones(text, None) if z.city]
+    for m in ref.place_re.finditer(text):
+        if not any(s <= m.start() < e for s, e, _, _ in found):
+            place = ref.place(m.group(0))
+            if place:
+                found.append((m.start(), m.end(), place[0], place[1]))
+    out = [(s, city, zone, False) for s, _, city, zone in found]
+    for m in PROVINCE_WORDS.finditer(text):
+        if not any(s <= m.start() < e for s, e, _, _ in found):
+            out.append((m.start(), None, None, True))
+    return sorted(out, key=lambda p: p[0])
+
+
+def consistent(found: list[tuple[int, str | None, ZoneRef | None, bool]]) -> tuple[str | None, ZoneRef | None, bool] | None:
+    """One subject for several mentions: all the province, or all in one city (then its one zone,
+    when exactly one zone is named)."""
+    if not found:
+        return None
+    if all(p[3] for p in found):
+        return None, None, True
+    in_cities = [p for p in found if not p[3]]
+    if len({p[1] for p in in_cities}) != 1:
+        return None
+    zones = {(z.zone_code or z.text): z for _, _, z, _ in in_cities if z}
+    return in_cities[0][1], (next(iter(zones.values())) if len(zones) == 1 else None), False
+
+
+def stated_subject(title: str, text: str, page_source: str | None, ref: Reference) -> Stated | None:
+    """The subject the page states: by its title, by the place holding the campaign round, or by
+    its source; the most specific of those that agree."""
+    candidates = []
+    if title and (subject := consistent(places(title, ref))):
+        candidates.append(Stated(*subject, "title"))
+    organisers = []
+    for m in re.finditer(CAMPAIGN_NAME, text):
+        window = text[max(0, m.start() - ORGANISER_WINDOW):m.start()]
+        stop = max((s.end() for s in ORGANISER_STOP.finditer(window)), default=0)
+        found = places(window[stop:], ref)
+        if found:
+            organisers.append(found[-1])
+    if organisers and (subject := consistent(organisers)):
+        candidates.append(Stated(*subject, "organiser"))
+    source = page_source or next((line for line in text.split("\n")[:4] if MEDIA.search(line)), None)
+    if source and (m := ref.source_city_re.search(source)):
+        candidates.append(Stated(ref.city_by_name[m.group("city")].name, None, False, "source"))
+    if not candidates:
+        return None
+    base = candidates[0]
+    for other in candidates[1:]:
+        if base.zone is None and other.zone is not None and other.city == base.city and not base.province:
+            return Stated(base.city, other.zone, False, base.how)
+    return base
 
 
 def place_votes(text: str, ref: Reference) -> Counter:

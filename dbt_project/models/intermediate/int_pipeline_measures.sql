@@ -65,6 +65,9 @@ pivoted as (
         max(value) filter (where measure = 'industrial_investment') as industrial_investment,
         max(value) filter (where measure = 'expected_annual_output') as expected_annual_output,
         max(value) filter (where measure = 'rate_pct') as reported_rate_pct,
+        -- a row is as sure as its least sure measure
+        case when bool_or(confidence = 'review') then 'review' else 'high' end as confidence,
+        string_agg(distinct review_reasons, ',' order by review_reasons) as review_reasons,
         any_value(primary_document_id) as document_id,
         string_agg(fact_id, ',' order by document_id, fact_seq) as fact_ids,
         count(*) as measure_count,

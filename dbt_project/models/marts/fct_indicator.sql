@@ -119,6 +119,8 @@ select
     cast(city_zone_rank as integer) as city_zone_rank,
     document_id,
     fact_id,
+    confidence,
+    review_reasons,
     evidence,
     source_count,
     statement_count,

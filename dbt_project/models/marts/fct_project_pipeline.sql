@@ -61,6 +61,8 @@ select
     round(reported_rate_pct - computed_rate_exact, 6) as rate_gap_pp,
     document_id,
     fact_ids,
+    confidence,
+    review_reasons,
     evidence,
     measure_count,
     source_count

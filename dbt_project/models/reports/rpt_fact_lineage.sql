@@ -39,7 +39,7 @@ facts as (
         city_code, city_name, zone_key, zone_name, area_level,
         indicator_code, basis,
         cast(null as varchar) as scope, cast(null as varchar) as stage, cast(null as varchar) as measure,
-        value, unit, yoy_pct,
+        value, unit, yoy_pct, confidence, review_reasons,
         evidence, evidence_start, evidence_end, value_start, value_end,
         fact_id in (select fact_id from selected_indicators s where s.period = indicator_facts.period) as is_selected
     from indicator_facts
@@ -57,6 +57,8 @@ facts as (
             else '亿元'
         end as unit,
         cast(null as double) as yoy_pct,
+        confidence,
+        review_reasons,
         evidence, evidence_start, evidence_end, value_start, value_end,
         fact_id in (select fact_id from pipeline_chosen c where c.period = pipeline_facts.period) as is_selected
     from pipeline_facts
@@ -86,6 +88,8 @@ select
     facts.value,
     facts.unit,
     facts.yoy_pct,
+    facts.confidence,
+    facts.review_reasons,
     facts.evidence,
     facts.evidence_start,
     facts.evidence_end,

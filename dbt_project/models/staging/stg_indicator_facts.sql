@@ -19,6 +19,8 @@ select
     unit,
     cast(yoy_pct as double) as yoy_pct,
     basis,
+    confidence,
+    review_reasons,
     evidence,
     evidence_start,
     evidence_end,

@@ -18,6 +18,8 @@ select
     stage,
     measure,
     cast(value as double) as value,
+    confidence,
+    review_reasons,
     evidence,
     evidence_start,
     evidence_end,

@@ -1,0 +1,63 @@
+"""Plain simplified Chinese from reprinted web text: traditional characters and pinyin glosses.
+
+Mirror and reprint sites serve the genre in traditional characters (開發區, 億元), and some of them
+print a pinyin gloss after every character with more than one reading (開發(fā)區(qū), 項(xiàng)目). The
+extractor's vocabulary, the reference names and the fact contract are simplified, so such text
+is converted before anything reads it. The conversion is OpenCC's `t2s` (a maintained
+dictionary, not a table of our own), applied only to text that shows traditional characters:
+OpenCC also rewrites a few characters that are valid simplified text (乾, 於, 後), and a
+simplified report must come out of normalisation as it went in.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+# A gloss: a bracketed pinyin syllable with a tone mark right after a hanzi. Brackets holding
+# Chinese, digits or plain Latin words (GDP, PPP) are not glosses.
+PINYIN_GLOSS = re.compile(
+    rf"(?<=[\u3400-\u9fff])[(（](?=[a-z{TONED}]*[{TONED}])[a-z{TONED}]{{1,7}}[)）]"
+)
+
+
+@functools.cache
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@functools.cache
+def _traditional_re() -> re.Pattern:
+    """Characters that only traditional text uses: those OpenCC changes that are not GB2312
+    simplified characters themselves (乾, 於 and 後 are, and stay out of the trigger)."""
+    chars = "".join(map(chr, range(0x4E00, 0xA000)))
+    converted = _converter().convert(chars)
+    only_traditional = []
+    for before, after in zip(chars, converted, strict=True):
+        if before != after:
+            try:
+                before.encode("gb2312")
+            except UnicodeEncodeError:
+                only_traditional.append(before)
+    return re.compile("[" + "".join(only_traditional) + "]")
+
+
+def strip_pinyin_glosses(text: str) -> str:
+    return PINYIN_GLOSS.sub("", text) if "(" in text or "（" in text else text
+
+
+def has_traditional(text: str) -> bool:
+    return bool(_traditional_re().search(text))
+
+
+def to_simplified(text: str) -> str:
+    """The text without pinyin glosses, in simplified characters converted one for one."""
+    text = strip_pinyin_glosses(text)
+    if not has_traditional(text):
+        return text
+    converted = _converter().convert(text)
+    if len(converted) != len(text):  # a phrase rule changed the length: convert one by one
+        converted = "".join(_converter().convert(ch) for ch in text)
+    return converted
