@@ -355,6 +355,9 @@ class _Report:
         text = f"{self.when()}，{subject}{clauses[0]}"
         for c in clauses[1:]:
             text += rng.choice(["；", "；", "，", "。"]) + c
+        if rng.random() < 0.25:  # the city's economy beside its zones': not a zone figure
+            text = (f"{self.when()}，全市{self.label(rng.choice([FAI, II]))}同比增长{fmt(self.growth(), 1)}%，"
+                    f"开发区支撑作用明显。" + text)
         return [text + "。"]
 
     def zone_list(self, zones: list[Zone]) -> tuple[list[str], dict[str, float]]:
@@ -506,7 +509,7 @@ class _Report:
         out = self.money(z * 0.2, z * 1.5) if rng.random() < 0.65 else None
         day = rng.randint(1, 28)
         where = rng.choice(self.industrial_zones).short
-        style = rng.choice(["total", "ben_ci", "plain"])
+        style = rng.choice(["total", "ben_ci", "plain", "attributive"])
         nth = cn(self.event_no)
         if style == "total":
             total_p, total_i = a + b + c, round(x + y + z, 2)
@@ -520,6 +523,9 @@ class _Report:
             text = (f"{self.month}月{day}日，全市第{nth}次“三个一批”活动在{where}举行。"
                     f"本次活动全市开发区集中签约项目{a}个，签约投资额{fmt(x)}亿元；集中开工项目{b}个，"
                     f"计划总投资{fmt(y)}亿元；新投产项目{c}个，总投资{fmt(z)}亿元")
+        elif style == "attributive":  # the investment before the counted projects it belongs to
+            text = (f"{self.month}月{day}日，全市第{nth}次“三个一批”活动在{where}举行，总投资{fmt(x)}亿元的{a}个签约项目、"
+                    f"总投资{fmt(y)}亿元的{b}个开工项目和总投资{fmt(z)}亿元的{c}个投产项目集中亮相")
         else:
             text = (f"第{nth}次“三个一批”活动中，全市开发区共签约项目{a}个，总投资{fmt(x)}亿元；"
                     f"开工项目{b}个，总投资{fmt(y)}亿元；投产项目{c}个，总投资{fmt(z)}亿元")
@@ -530,6 +536,9 @@ class _Report:
             self.pipe(None, "event", "in_production", "expected_annual_output", out)
             text += f"，预计年产值{fmt(out)}亿元"
         text += "。"
+        if rng.random() < 0.3:  # one named project's own figures: not the round's
+            text += (f"此次{rng.choice(['签约', '开工'])}的{rng.choice(F.INDUSTRIES)}项目总投资{fmt(self.money(1, x / 2))}亿元，"
+                     f"建成后可实现年产值{fmt(self.money(2, 40))}亿元。")
         if rng.random() < 0.35:
             zone = rng.choice(self.industrial_zones)
             za, zx = rng.randint(1, max(1, a // 3)), self.money(0.5, x / 3)

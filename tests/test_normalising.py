@@ -101,4 +101,4 @@ def test_web_page_furniture_is_dropped_and_the_source_kept():
         "标题:全市开发区一季度签约项目16个",
         "地址:http://example.cn/news/1.html",
     ])
-    assert norm(page) == ["来源：长治日报", "全市开发区一季度签约项目16个，总投资21.5亿元。"]
+    assert norm(page) == ["来源：长治日报（2024-05-06）", "全市开发区一季度签约项目16个，总投资21.5亿元。"]

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .normalising import looks_tabular
-from .reference import QUOTES, Reference, ZoneRef, alternation, first_chars
+from .reference import QUOTES, Reference, ZoneRef, alternation, first_chars, other_cities_re
 from .segmenting import Paragraph, Sentence, sentences
 
 # -- numbers and units ---------------------------------------------------------------------
@@ -43,7 +43,7 @@ GROWTH_BEFORE = re.compile(
     r"|(?P<word_only>增速|增幅|增长率|增长|增|提高|上升|下降|降幅|减少|下滑|回落|降|减))"
     r"(?:为|了|达|达到|不低于|不少于|不高于|超过|保持在|保持|在)?$"
 )
-NOT_A_SUBJECT_BEFORE = re.compile(r"(?:在|于|与|高于|低于|快于|慢于|超过|超出|领先|落后|较|比|占|居|位列|排名)$")
+NOT_A_SUBJECT_BEFORE = re.compile(r"(?:在|于|与|参与|参加|高于|低于|快于|慢于|超过|超出|领先|落后|较|比|占|居|位列|排名)$")
 # A county named as an authority (和顺县委, 太谷区人民政府) is not the subject of the figures.
 COUNTY_AS_AUTHORITY = re.compile(r"委|政府|人大|政协|领导|县长|区长|市长|书记|党|纪委|法院|检察")
 # A text about the "三个一批" campaign names it (or its batches); project counts and investments in
@@ -59,7 +59,7 @@ SHARE_BEFORE = re.compile(r"(?:占|比重|占比|比例)[^，；。]{0,12}$")
 TARGET = re.compile(r"力争|目标任务|目标值|目标为|目标是|预期目标|年度目标|全年目标|任务目标|确保")
 VERB_ONLY = re.compile(
     r"^(?:共|累计|分别|已|全年|上半年)?(?:完成|实现|达到|达|为|是|计|有|共|增至|增加到|增长到|提高到|提高至|提升到|提升至|"
-    r"上升到|上升至|扩大到|扩大至)?(?:了)?$"
+    r"上升到|上升至|扩大到|扩大至|跃升至|跃升到)?(?:了|的)?$"
 )
 TIME_WORDS = re.compile(
     r"\d{4}年(?:度)?|\d{1,2}-\d{1,2}月(?:份)?|\d{1,2}月(?:份|底|末)?|\d{1,2}日|上半年|下半年|前三季度|一季度|今年以来|年内|"
@@ -100,9 +100,9 @@ STAGE_LIST = rf"{STAGE_VERB}(?:[、和及与]?{STAGE_VERB})+"
 CAMPAIGN = r"三个一批|" + STAGE_LIST
 STAGES = {
     "all": rf"{STAGE_LIST}(?:的)?(?:重点)?(?=项目)",
-    "signed": "签约一批|签约项目|集中签约|新签约项目|新签约|签约(?=\\s*(?:项目)?\\s*-?\\d)",
-    "started": "开工一批|开工项目|集中开工|新开工项目|新开工|开工(?=\\s*(?:项目)?\\s*-?\\d)",
-    "in_production": "投产一批|投产项目|集中投产|新投产项目|新投产|投产(?=\\s*(?:项目)?\\s*-?\\d)",
+    "signed": "签约一批|签约(?:重大|重点)?项目|集中签约|新签约项目|新签约|签约(?=\\s*(?:项目)?\\s*-?\\d)",
+    "started": "开工一批|开工(?:重大|重点)?项目|集中开工|新开工项目|新开工|开工(?=\\s*(?:项目)?\\s*-?\\d)",
+    "in_production": "投产一批|投产(?:重大|重点)?项目|集中投产|新投产项目|新投产|投产(?=\\s*(?:项目)?\\s*-?\\d)",
 }
 INDUSTRIAL = r"产业项目(?!投资)"
 # Running totals; several rounds taken together (在开展的7次“三个一批”活动中, 前六期) are one too.
@@ -122,7 +122,7 @@ MONEY_INVESTMENT = re.compile(r"(?:(?:计划)?总投资(?:额)?|(?:签约|协议
 # 项目 may only be the campaign's own (共推进项目, “签约一批”项目, 已开工项目): "先进制造业项目327个",
 # "10亿元以上项目196个" and "签约外资项目28个" are breakdowns of a stage, not its figures.
 CAMPAIGN_QUALIFIER = re.compile(
-    r"^(?:共|共计|总共|累计|合计|总计|其中|本次|此次|本期|当日|活动|涉及|包括|推进|实施|开展|举行|组织|推动|完成|"
+    r"^(?:共|共计|总共|累计|合计|总计|其中|本次|此次|本期|当日|在|活动|涉及|包括|推进|实施|开展|举行|组织|推动|完成|"
     r"新|新建|续建|集中|全面|竣工|建成|已|签约|开工|投产|一批|三个一批|产业|重点|项目|中|的|有|计|达|为|"
     r"[\d一二三四五六七八九十两]+(?:次|期|轮|批))*$"
 )
@@ -140,11 +140,17 @@ DATED_YEAR = re.compile(
     r"(?<![较比与同到至])(20\d{2})年(?!(?:\d{1,2}月(?:份)?)?(?:\d{1,2}日)?(?:以来|起|至今|来|同期|相比|底前|末前))"
 )
 # The years a document names, for the year it reports on; not those it aims at (到2025年, 力争…).
-NAMED_YEAR = re.compile(r"(?<![到至])(20\d{2})(?:年|-\d{1,2}-\d{1,2})")
+SENTENCE_OF_FIGURES = re.compile(r"[^。！？]+")
+ROUND_YEAR = re.compile(rf"(20\d{{2}})年(?:度)?(?:第|前)?{ROUNDS}")
+THIS_YEAR = re.compile(r"今年|本年")
+PAGE_HEAD = 8  # paragraphs at the top of a page where its date stands
+PAGE_DATE = re.compile(r"(20\d{2})(?:年|-|/|\.)\d{1,2}(?:月|-|/|\.)\d{1,2}")
 RATE_BEFORE = re.compile(r"率(?:为|达|达到|是|约)?$")
 # "总投资42.8亿元的19个开工项目": an amount that describes a counted set of projects is its investment.
 AGGREGATE_AFTER = re.compile(r"的\d+个")
 # "10亿元以上项目196个", "税收500万元以上企业": a size class, not a figure.
+# "超1000亿元园区达到9家", "突破6000亿元大关": an amount that classes or marks something.
+CLASSIFIER_AFTER = re.compile(r"园区|开发区|经开区|高新区|企业|大关")
 # "亩均税收30.5万元/亩": a ratio, not an amount.
 RATIO_AFTER = re.compile(r"/|每")
 THRESHOLD = re.compile(r"(?:及)?以[上下](?=[\u4e00-\u9fff])")
@@ -210,6 +216,7 @@ class Page:
     """What holds for a whole document."""
 
     campaign: bool  # it is about the "三个一批" campaign (names it, its batches or its rates)
+    foreign: bool  # it names no place of Shanxi: another province's cities are its subjects
     year: int | None  # the year it reports on: the period's, else the latest year it names
 
 
@@ -246,6 +253,10 @@ class Extractor:
                 codes = self.metric_words.setdefault(strip_quotes(word), ())
                 if ind.code not in codes:
                     self.metric_words[strip_quotes(word)] = (*codes, ind.code)
+        self.words_of: dict[str, list[str]] = {}
+        for word, codes in self.metric_words.items():
+            for code in codes:
+                self.words_of.setdefault(code, []).append(word)
         # Overlapping search: every position where some indicator word starts.
         self.metric_re = re.compile(rf"(?=({alternation(self.metric_words)}))")
         # Order matters where words overlap: a rate or a step before a stage (开工项目投产率 is one
@@ -266,7 +277,11 @@ class Extractor:
 
     # -- public ----------------------------------------------------------------------------
     def extract(self, paragraphs: list[Paragraph], period: str | None = None) -> list[Fact]:
-        page = Page(any(CAMPAIGN_TEXT.search(p.text) for p in paragraphs), report_year(paragraphs, period))
+        page = Page(
+            any(CAMPAIGN_TEXT.search(p.text) for p in paragraphs),
+            not any(self.ref.shanxi_re.search(p.text) for p in paragraphs),
+            report_year(paragraphs, period),
+        )
         facts: list[Fact] = []
         table: TableHeader | None = None
         scope: str | None = None
@@ -373,6 +388,16 @@ class Extractor:
                 ):
                     cur.last_fact.yoy_pct = yoy
                     return
+                named = self.strip_subject_and_time(clause_left[:growth.start()])
+                if other_metric is None and len(named) >= 2:
+                    # "规上工业增加值完成2.17亿元(工业产值5.67亿元)，增加值同比增长29.5%": the growth
+                    # names the tail of a figure's indicator stated earlier in the sentence
+                    earlier = next((f for f in reversed(state.facts) if f.sentence.start == sentence.start
+                                    and f.type == "indicator" and f.yoy_pct is None and f.value is not None
+                                    and any(w.endswith(named) for w in self.words_of[f.metric])), None)
+                    if earlier:
+                        earlier.yoy_pct = yoy
+                        return
                 if cur.orphan_value and other_metric is None:
                     cur.orphan_value = False  # 第三产业增加值433.08亿元，同比增长7%: not ours
                     return
@@ -391,7 +416,8 @@ class Extractor:
                 state.metric = keyword
             return
 
-        if PRIOR_YEAR.search(clause_left) or DELTA_BEFORE.search(clause_left) or THRESHOLD.match(text, end) or RATIO_AFTER.match(text, end):
+        if (PRIOR_YEAR.search(clause_left) or DELTA_BEFORE.search(clause_left) or THRESHOLD.match(text, end)
+                or RATIO_AFTER.match(text, end) or CLASSIFIER_AFTER.match(text, end)):
             # not a current figure ("从254.1亿元增至452.3亿元": where it started), but it names the
             # indicator that the figure after it continues
             state.metric = keyword or state.metric
@@ -430,7 +456,8 @@ class Extractor:
         2021 report). "2022年以来" opens a running total and "较2022年同期" a comparison: neither dates it."""
         if state.page.year is None:
             return False
-        head = text[clean_index(origin, sentence.start - p.start):start]
+        stop = text.rfind("。", 0, start)  # a date at the head of a statement covers its ；-clauses
+        head = text[min(stop + 1, clean_index(origin, sentence.start - p.start)):start]
         years = [int(y.group(1)) for y in DATED_YEAR.finditer(head)]
         return bool(years) and years[-1] < state.page.year
 
@@ -467,6 +494,13 @@ class Extractor:
             found.append((m.start(), m.end(), m.lastgroup, m))
         for m in self.metric_re.finditer(text):
             found.append((m.start(), m.start(), "metric", self.metric_words[m.group(1)][0]))
+        if page.foreign:
+            for m in other_cities_re().finditer(text):
+                if not NOT_A_SUBJECT_BEFORE.search(text, max(0, m.start() - 3), m.start()):
+                    found.append((m.start(), m.end(), "other_city", m))
+        # A stage named inside brackets is a remark (投产一批项目N个，(经前期开工项目转化生成)总投资X).
+        brackets = [(b.start(), b.end()) for b in BRACKETED.finditer(text)] if "(" in text or "（" in text else []
+        found = [e for e in found if not (e[2].startswith(("stage_", "step_")) and any(a < e[0] < b for a, b in brackets))]
         # A zone name, a rate or a campaign step hides the words inside it (山西转型综合改革示范区
         # is not a scope word; 开工项目投产率 is not the stage 开工项目).
         events, covered = [], []
@@ -496,7 +530,14 @@ class Extractor:
                 changed = True
             elif kind == "citywide":
                 state.subject = self.page_subject(p)
+                if p.home_city != p.city and payload.group(0)[:2] in ("我市", "本市"):
+                    state.subject = Subject(p.home_city, None)
                 if not ZONE_WORD.search(payload.group(0)):
+                    state.subject.economy_from = payload.end()
+                changed = True
+            elif kind == "other_city":
+                state.subject = Subject(payload.group("other_city") + "市", None)
+                if not ZONE_WORD.search(text, payload.end(), payload.end() + 8):
                     state.subject.economy_from = payload.end()
                 changed = True
             elif kind == "county":
@@ -819,10 +860,18 @@ def review_reasons(f: Fact, shanxi_cities: set[str]) -> list[str]:
 
 
 def report_year(paragraphs: list[Paragraph], period: str | None) -> int | None:
-    """The year a report is about: its period's, else the latest year its text names (a page
-    dated 2021 that recalls 2020's figures reports on 2021)."""
+    """The year a report is about: its period's; for a page without one, the latest of the years
+    its figures are dated to, of the campaign round it reports (2021年第一期), and of its own date
+    when it speaks of 今年. A page of 2024 that looks back on 2023 reports 2023's figures; a page
+    on the 2021 round that recalls 2020's reports on 2021."""
     if period:
         return int(period[:4])
-    years = [int(m.group(1)) for p in paragraphs for m in NAMED_YEAR.finditer(p.text)
-             if not TARGET.search(p.text, max(0, m.start() - 4), m.start())]
+    years = []
+    for p in paragraphs:
+        for sentence in SENTENCE_OF_FIGURES.finditer(p.text):
+            if NUMBER.search(sentence.group(0)):
+                years += [int(y.group(1)) for y in DATED_YEAR.finditer(sentence.group(0))]
+        years += [int(y.group(1)) for y in ROUND_YEAR.finditer(p.text)]
+        if THIS_YEAR.search(p.text):
+            years += [int(y.group(1)) for y in PAGE_DATE.finditer("\n".join(q.text for q in paragraphs[:PAGE_HEAD]))][:1]
     return max(years) if years else None

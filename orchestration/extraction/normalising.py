@@ -49,6 +49,8 @@ INNER_SPACES = re.compile(
     r"|(?<=[\d%]) +(?=[\u4e00-\u9fff，。；：、（(“”])"
 )
 DECIMAL_GAP = re.compile(r"(?<=\d)\s*\.\s*(?=\d)")
+# "4761.亿元": a decimal point left without its decimals before the unit.
+BARE_POINT = re.compile(r"(?<=\d)\.(?=[亿万个%])")
 
 CAPTION = re.compile(r"^[▲△■□◆●◎☆★]")
 PAGE_NUMBER = re.compile(r"^(?:[-—\s]*\d{1,3}[-—\s]*|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
@@ -71,6 +73,7 @@ META_FIELD = re.compile(
     r"(?:(?:发布|发表|更新|上传)?(?:时间|日期)|文章来源|信息来源|来源|作者|编辑|责任编辑|责编|审核|审校|校对|"
     r"浏览(?:次数|量)?|点击(?:数|量|次数)?|阅读(?:数|量)?|访问量|字号|字体|所属地区|所属栏目|栏目)：\s*"
 )
+META_DATE = re.compile(r"20\d{2}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日)")
 META_SOURCE = re.compile(r"(?:文章|信息)?来源：\s*([^\s：]{2,30}?)(?=\s|$|(?:发布|发表|更新|作者|编辑|责任编辑|时间|日期))")
 WEB_FURNITURE = re.compile("^(?:" + "|".join([
     r"(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|当前版)：?.*",  # breadcrumbs
@@ -79,7 +82,8 @@ WEB_FURNITURE = re.compile("^(?:" + "|".join([
     r"打印(?:本页)?|关闭(?:窗口|本页)?|返回顶部|返回列表|上一篇|下一篇|上一版|下一版|扫一扫|收藏|点赞|时间|字号|"
     r"翻译|搜索|复制|正文复制|手机下载|微信关注|APP下载|收录于话题|关键字|关键词|[(（]?(?:资料)?图片[)）]?|视频|"
     r"【[^】]{1,8}】)(?:[：\s].{0,30})?",  # share, print and comment buttons, link lists
-    r"(?:标题|地址|网址|链接|原文链接|本文链接)：.*", r"https?://\S+", r"本篇文章\d+字.*", r".*(?:读完|阅读)约\d+分钟",
+    r"[(（]?(?:原标题|标题|地址|网址|链接|原文链接|本文链接)：.*",  # a headline repeated, a link
+    r"https?://\S+", r"本篇文章\d+字.*", r".*(?:读完|阅读)约\d+分钟",
     r"(?=.*(?:关于我们|联系我们|网站地图|版权|声明|广告|招聘|反馈|ICP|About)).*\|.*\|.*",  # footers
     r"[^\u4e00-\u9fff\d]+",  # symbols only
 ]) + ")$")
@@ -90,6 +94,7 @@ FURNITURE_MAX_CHARS = 40
 DUPLICATE_MIN_CHARS = 20
 HEADING_MAX_CHARS = 25
 TITLE_MAX_CHARS = 64
+WEB_LINE_MAX_CHARS = 160
 
 
 def normalise(raw: str, city_heading: re.Pattern | None = None) -> str:
@@ -107,7 +112,7 @@ def normalise_line(line: str) -> str:
     if NEEDS_MAPPING.search(line):
         line = line.translate(CHAR_MAP)
     if "." in line:
-        line = DECIMAL_GAP.sub(".", line)
+        line = BARE_POINT.sub("", DECIMAL_GAP.sub(".", line))
     if "," in line:
         line = ASCII_COMMA.sub("，", THOUSANDS.sub("", line))
     if ";" in line:
@@ -129,16 +134,20 @@ def strongest_mark(run: re.Match) -> str:
 
 
 def web_line(line: str) -> str:
-    """A web page's furniture line blanked; a metadata line reduced to its source."""
-    if not line or "。" in line and not PHOTO_CAPTION.match(line):
+    """A web page's furniture line blanked; a metadata line reduced to its source. Furniture is
+    short: a long line is text."""
+    if not line or len(line) > WEB_LINE_MAX_CHARS:
         return line
-    if WEB_FURNITURE.match(line) or PHOTO_CAPTION.match(line):
-        return ""
-    fields = META_FIELD.findall(line)
+    if line.endswith(("摄", "摄)", "摄）", "摄影")) or line.startswith("图为"):
+        return "" if PHOTO_CAPTION.match(line) else line
+    if "。" in line:
+        return line
+    fields = META_FIELD.findall(line) if "：" in line else []
     if fields and (len(fields) > 1 or not line.startswith(("来源", "(来源", "（来源"))) and not SOURCE_LINE.match(line):
-        source = META_SOURCE.search(line)
-        return f"来源：{source.group(1)}" if source else ""
-    return line
+        source, date = META_SOURCE.search(line), META_DATE.search(line)
+        dated = f"（{date.group(0)}）" if date else ""  # the page's date tells which year 今年 is
+        return f"来源：{source.group(1)}{dated}" if source else (f"发布：{date.group(0)}" if date else "")
+    return "" if WEB_FURNITURE.match(line) else line
 
 
 def looks_tabular(line: str) -> bool:
@@ -195,10 +204,23 @@ def is_heading(line: str) -> bool:
     return len(line) <= HEADING_MAX_CHARS and not re.search(r"[，。；！？]", line)
 
 
-def is_title(line: str) -> bool:
-    """The first line of a document stands alone when it reads as a title (a news page's headline,
-    a report's name): no clause punctuation and not too long. Its numbers repeat the body's."""
-    return len(line) <= TITLE_MAX_CHARS and not re.search(r"[，。；]", line) and not is_table_row(line)
+def title_count(lines: list[str]) -> int:
+    """How many of the first non-blank lines are the document's title (a news page's headline and
+    subtitle, a report's name): short lines without a full stop that do not break off mid-number.
+    A headline may hold commas (…丨新乡：39个项目签约，37个项目开工) when a byline or heading
+    follows it; a first line with commas and text after it is a paragraph the page broke. A
+    headline's figures sum up the body's in headline words, often without their subject: the
+    title is not read for facts."""
+    text = [line for line in lines if line]
+    count = 0
+    for i, line in enumerate(text):
+        if len(line) > TITLE_MAX_CHARS or re.search(r"[。；]", line) or is_table_row(line) or line[-1] in "0123456789.，、":
+            break
+        following = text[i + 1] if i + 1 < len(text) else ""
+        if "，" in line and not (SOURCE_LINE.match(following) or (following and is_heading(following))):
+            break
+        count += 1
+    return count
 
 
 def is_table_row(line: str) -> bool:
@@ -216,14 +238,13 @@ def join_split_paragraphs(lines: list[str], city_heading: re.Pattern | None) -> 
     paragraphs: list[str] = []
     pending_headings: list[str] = []
     open_paragraph = False
-    prose = False
+    titles = title_count(lines)
     for line in lines:
         if not line:
             continue
-        if not prose and is_title(line):  # the title lines above the first sentence stand alone
+        if len(paragraphs) < titles:  # the title lines stand alone
             paragraphs.append(line)
             continue
-        prose = prose or bool(re.search(r"[，。；]", line))
         if open_paragraph:
             if is_protected(line, city_heading) and not SOURCE_LINE.match(line):
                 pending_headings.append(line)

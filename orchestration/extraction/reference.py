@@ -203,6 +203,11 @@ class Reference:
             rf"(?:(?<=[，。；：、(（\s])|^)(?P<stem>[\u4e00-\u9fff]{{2,8}}?)"
             rf"(?P<suffix>{alternation(s for s in ZONE_SUFFIXES if s != '开发区')})"
         )
+        # Any name that places a text in Shanxi (a city, a zone, a county by its full name).
+        self.shanxi_re = re.compile(alternation([
+            *self.zone_by_alias, *(c.short_name for c in self.cities),
+            *(c.name for c in self.counties if c.short_name),
+        ]))
         # A place named in the text: votes for the city a section belongs to.
         self.place_re = re.compile(alternation([
             *self.zone_by_alias, *(f"{c.short_name}市" for c in self.cities),
@@ -305,6 +310,13 @@ def other_places() -> dict[str, str]:
             places.setdefault(name, name)
             places.setdefault(name[:-1], name)
     return places
+
+
+@functools.cache
+def other_cities_re() -> re.Pattern:
+    """Cities outside Shanxi as a text names them in its own figures (新乡市, 周口全市)."""
+    cities = sorted({c for c in other_places().values() if c.endswith("市") and len(c) > 2})
+    return re.compile(rf"(?P<other_city>{alternation(c[:-1] for c in cities)})(?:全市|市)")
 
 
 @functools.lru_cache(maxsize=4)

@@ -25,18 +25,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .normalising import SOURCE_LINE, is_heading, is_table_row, is_title
-from .reference import Reference, ZoneRef
+from .normalising import SOURCE_LINE, is_heading, is_table_row, title_count
+from .reference import Reference, ZoneRef, other_cities_re
 
 SENTENCE = re.compile(r"[^。！？；]*(?:[。！？；]+[”’」]?|$)")
 # Words that make the province the subject (山西省开发区, 全省, 我省); 山西 inside a zone's name
 # (山西综改示范区) is part of the zone, which is found first.
-PROVINCE_WORDS = re.compile(r"全省|我省|本省|山西省|山西(?=全省|开发区|各|规上|规模以上)")
+PROVINCE_WORDS = re.compile(
+    r"全省|我省|本省|山西(?=全省|开发区|各|规上|规模以上)|(?:北京|天津|河北|山西|内蒙古|辽宁|吉林|黑龙江|上海|江苏|浙江|安徽|福建|"
+    r"江西|山东|河南|湖北|湖南|广东|广西|海南|重庆|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆)(?:省|自治区)"
+)
 CAMPAIGN_NAME = "三个一批"
 ORGANISER_WINDOW = 40  # characters before "三个一批" searched for the place that holds the round
 ORGANISER_STOP = re.compile(r"[，。；！？]")
 # A newspaper or station of a city names the source (晋中日报讯, 来源：长治日报).
-PROSE = re.compile(r"[，。；]")
 MEDIA = re.compile(r"(日报|晚报|新闻网|广播电视台|电视台|融媒体中心|发布)")
 
 
@@ -49,6 +51,7 @@ class Paragraph:
     heading_zone: ZoneRef | None  # a heading (or the page) that names one zone makes it the subject
     is_heading: bool
     city_how: str = "section"  # section | title | organiser | source | votes | undecided | unnamed
+    home_city: str | None = None  # the city 我市/本市 means: the section's, or the page's own
 
 
 @dataclass
@@ -89,7 +92,10 @@ def segment(text: str, ref: Reference) -> list[Paragraph]:
     current = {"open": None, "close": None, "lines": []}
     page_source: str | None = None
     seen_text = False
+    titles = title_count([line for _, line in lines])
+    nonblank = 0
     for start, line in lines:
+        nonblank += bool(line.strip())
         heading = ref.city_heading_re.match(line)
         if heading:
             if current["lines"] or current["open"]:
@@ -106,7 +112,7 @@ def segment(text: str, ref: Reference) -> list[Paragraph]:
             current["close"] = ref.city_by_name[m.group("city")].name if m else None
             sections.append(current)
             current = {"open": None, "close": None, "lines": []}
-        elif line.strip() and not is_heading(line):
+        elif line.strip() and not is_heading(line) and nonblank > titles:  # a headline is not text yet
             seen_text = True
     if current["lines"]:
         sections.append(current)
@@ -141,7 +147,8 @@ def segment(text: str, ref: Reference) -> list[Paragraph]:
 
 def page_paragraphs(lines, text: str, ref: Reference, page_source: str | None) -> list[Paragraph]:
     """A text without city headings: one subject stated for the page, or inferred, or undecided."""
-    stated = stated_subject(" ".join(title_lines(lines)), text, page_source, ref)
+    candidates = stated_subjects(" ".join(title_lines(lines)), text, page_source, ref)
+    stated = merged(candidates)
     if stated:
         city, zone, how = stated.city, stated.zone, stated.how
     else:
@@ -156,39 +163,33 @@ def page_paragraphs(lines, text: str, ref: Reference, page_source: str | None) -
         named = [z for _, _, z, _ in found if z]
         if city and len(named) >= 2 and subject[1]:
             zone = subject[1]
-    return section_paragraphs(lines, ref, city, zone, how, first_is_title=True)
+    # 我市/本市 is the city of the page (its source, its title), even in a province-wide round's news
+    home = next((c.city for c in candidates if c.city), city)
+    return section_paragraphs(lines, ref, city, zone, how, first_is_title=True, home_city=home)
 
 
-def section_paragraphs(lines, ref: Reference, city, default_zone, how, first_is_title: bool) -> list[Paragraph]:
+def section_paragraphs(lines, ref: Reference, city, default_zone, how, first_is_title: bool, home_city=None) -> list[Paragraph]:
+    home_city = home_city or city
     paragraphs = []
     heading_zone = default_zone
-    prose = False
+    titles = title_count([line for _, line in lines]) if first_is_title else 0
     for start, line in lines:
         if not line.strip():
             continue
-        if first_is_title and not prose and is_title(line):
-            # a headline is read like text (its figures repeat or sum up the body's) but names no
-            # subject for what follows
-            paragraphs.append(Paragraph(start, start + len(line), line, city, heading_zone, False, how))
+        if len(paragraphs) < titles:
+            paragraphs.append(Paragraph(start, start + len(line), line, city, heading_zone, True, how, home_city))
             continue
-        prose = prose or bool(PROSE.search(line))
         heading = is_heading(line) and not is_table_row(line)
         if heading:
             heading_zone = single_zone(line, ref, city) or default_zone
-        paragraphs.append(Paragraph(start, start + len(line), line, city, heading_zone, heading, how))
+        paragraphs.append(Paragraph(start, start + len(line), line, city, heading_zone, heading, how, home_city))
     return paragraphs
 
 
 def title_lines(lines) -> list[str]:
-    """The lines above the first sentence that read as a title (a page's headline and subtitle)."""
-    titles = []
-    for _, line in lines:
-        if not line.strip():
-            continue
-        if PROSE.search(line) or not is_title(line):
-            break
-        titles.append(line)
-    return titles
+    """The page's title lines (its headline and subtitle)."""
+    text = [line for _, line in lines if line.strip()]
+    return text[:title_count(text)]
 
 
 def places(text: str, ref: Reference) -> list[tuple[int, str | None, ZoneRef | None, bool]]:
@@ -199,6 +200,9 @@ def places(text: str, ref: Reference) -> list[tuple[int, str | None, ZoneRef | N
             place = ref.place(m.group(0))
             if place:
                 found.append((m.start(), m.end(), place[0], place[1]))
+    if not found:  # a page from another province: its cities (新乡市) say whose figures they are
+        for m in other_cities_re().finditer(text):
+            found.append((m.start(), m.end(), m.group("other_city") + "市", None))
     out = [(s, city, zone, False) for s, _, city, zone in found]
     for m in PROVINCE_WORDS.finditer(text):
         if not any(s <= m.start() < e for s, e, _, _ in found):
@@ -220,9 +224,9 @@ def consistent(found: list[tuple[int, str | None, ZoneRef | None, bool]]) -> tup
     return in_cities[0][1], (next(iter(zones.values())) if len(zones) == 1 else None), False
 
 
-def stated_subject(title: str, text: str, page_source: str | None, ref: Reference) -> Stated | None:
-    """The subject the page states: by its title, by the place holding the campaign round, or by
-    its source; the most specific of those that agree."""
+def stated_subjects(title: str, text: str, page_source: str | None, ref: Reference) -> list[Stated]:
+    """The subjects the page states, in order of authority: its title, the place holding the
+    campaign round, its source."""
     candidates = []
     if title and (subject := consistent(places(title, ref))):
         candidates.append(Stated(*subject, "title"))
@@ -238,6 +242,12 @@ def stated_subject(title: str, text: str, page_source: str | None, ref: Referenc
     source = page_source or next((line for line in text.split("\n")[:4] if MEDIA.search(line)), None)
     if source and (m := ref.source_city_re.search(source)):
         candidates.append(Stated(ref.city_by_name[m.group("city")].name, None, False, "source"))
+    return candidates
+
+
+def merged(candidates: list[Stated]) -> Stated | None:
+    """The first stated subject, made more specific by a later one that agrees (the title's city
+    and the round's zone)."""
     if not candidates:
         return None
     base = candidates[0]
