@@ -79,8 +79,9 @@ PROVINCES = (
 )
 PROVINCE = (
     rf"(?:山西)?(?:全省|我省|本省)(?:{AREA_ZONES})?(?!第|前|首|平均|的|增速|比重|总量|同期|排名|范围)"
-    rf"|(?:{PROVINCES})(?:{AREA_ZONES})?(?!第|前|首|平均)"
+    rf"|山西省(?:{AREA_ZONES})?(?!第|前|首|平均)"
 )
+OTHER_PROVINCE = re.compile(rf"(?P<province>(?:{alternation(PROVINCES.split('|'))})(?:{AREA_ZONES})?(?!第|前|首|平均))")
 
 # Campaign ("三个一批") words; rates and steps before stages so that 开工项目投产率 is one rate.
 RATES = {
@@ -107,11 +108,14 @@ STAGES = {
 INDUSTRIAL = r"产业项目(?!投资)"
 # Running totals; several rounds taken together (在开展的7次“三个一批”活动中, 前六期) are one too.
 ROUNDS = r"[\d一二三四五六七八九十两]+(?:次|期|轮)"
-MONTH_RANGE = re.compile(r"\d{1,2}-\d{1,2}月")
+MONTH_RANGE = re.compile(r"-\d{1,2}月")
 CAMPAIGN_NAME_IN = re.compile("三个一批")
+# (Matched from the character after the number: a scan trying every digit would cost more than
+# the rest of the reading.)
 SCOPE_CUMULATIVE = (
-    r"以来|截至|截止|累计|全年共|今年共|\d{1,2}-\d{1,2}月"
-    rf"|(?<!第){ROUNDS}(?:三个一批)?(?:项目建设)?活动(?:中|以来)|前{ROUNDS}"
+    r"以来|截至|截止|累计|全年共|今年共|(?<=\d)-\d{1,2}月"
+    r"|(?<=[\d一二三四五六七八九十两])(?<!第\d)(?<!第\d\d)(?<!第[一二三四五六七八九十])(?:次|期|轮)"
+    rf"(?:三个一批)?(?:项目建设)?活动(?:中|以来)|前{ROUNDS}"
 )
 SCOPE_EVENT = r"第[\d一二三四五六七八九十]+(?:次|批|轮|期)|本次|此次|本轮|本批|本期"
 MONEY_VERB = r"(?:为|达|达到|约|共|合计|计|逾|超|超过|近)?$"
@@ -168,6 +172,7 @@ ANY_DIGIT = re.compile(r"\d")
 QUOTE_CHAR = re.compile(f"[{QUOTES}]")
 CLAUSE_BREAK = re.compile(r"[，,；;。！？：、]")
 SENTENCE_BREAK = re.compile(r"[；;。！？]")
+FULL_STOP = re.compile("。")
 
 
 @dataclass
@@ -209,6 +214,30 @@ class Cursor:
     last_sentence_start: int = -1
     event_index: int = 0
     breaks: list[int] = field(default_factory=list)  # positions of clause punctuation
+    sentence_breaks: list[int] = field(default_factory=list)  # ends of sentence punctuation
+    full_stops: list[int] = field(default_factory=list)  # positions of 。
+    dated: list[tuple[int, int]] = field(default_factory=list)  # (position, year) of the dates that date a statement
+    targets: list[tuple[int, int]] = field(default_factory=list)  # spans of target words (力争, 目标任务)
+    known: list[tuple[int, int]] = field(default_factory=list)  # spans of every place and campaign word, sorted
+
+
+@dataclass(frozen=True)
+class CountyMention:
+    """A county named in the text, shaped like a marker match (start, end, span, lastgroup)."""
+
+    pos: int
+    stop: int
+    name: str
+    lastgroup: str = "county"
+
+    def start(self) -> int:
+        return self.pos
+
+    def end(self) -> int:
+        return self.stop
+
+    def span(self) -> tuple[int, int]:
+        return self.pos, self.stop
 
 
 @dataclass(frozen=True)
@@ -258,7 +287,10 @@ class Extractor:
             for code in codes:
                 self.words_of.setdefault(code, []).append(word)
         # Overlapping search: every position where some indicator word starts.
-        self.metric_re = re.compile(rf"(?=({alternation(self.metric_words)}))")
+        # (The first-character class lets `re` skip positions: inside the zero-width lookahead
+        # the trie gets no such help, and this scan ran three times slower.)
+        words = alternation(self.metric_words)
+        self.metric_re = re.compile(rf"(?={first_chars(words)})(?=({words}))")
         # Order matters where words overlap: a rate or a step before a stage (开工项目投产率 is one
         # rate), a list of stages before its first stage.
         groups = [
@@ -266,14 +298,14 @@ class Extractor:
         ] + [("step_" + s, p) for s, p in STEPS.items()] + [("stage_all", STAGES["all"]), ("campaign", CAMPAIGN)] + [
             ("stage_" + s, p) for s, p in STAGES.items() if s != "all"
         ] + [
-            ("industrial", INDUSTRIAL),
-            ("cumulative", SCOPE_CUMULATIVE), ("event", SCOPE_EVENT),
+            ("industrial", INDUSTRIAL), ("cumulative", SCOPE_CUMULATIVE), ("event", SCOPE_EVENT),
             ("province", PROVINCE), ("citywide", CITYWIDE),
             ("city", rf"(?P<city_name>{ref.city_names_re})市(?:各|所有)?(?:工业类)?(?:开发区|园区)?"),
-            ("county", alternation(name for name, c in ref.county_by_name.items() if c.short_name and name == c.name)),
         ]
-        markers = "|".join(f"(?P<{name}>{pattern})" for name, pattern in groups)
-        self.marker_re = re.compile(f"(?={first_chars(markers)})(?:{markers})")
+        self.marker_re = marker_scan(groups)
+        # Counties are found from the character that ends their name (县, 区, 市): a hundred names
+        # in the scan above would make it try every group at far more positions.
+        self.county_names = {name for name, c in ref.county_by_name.items() if c.short_name and name == c.name}
 
     # -- public ----------------------------------------------------------------------------
     def extract(self, paragraphs: list[Paragraph], period: str | None = None) -> list[Fact]:
@@ -322,14 +354,21 @@ class Extractor:
         state = State(self.page_subject(p), page)
         if p.heading_zone and p.heading_zone.city:
             state.subject = Subject(p.heading_zone.city, p.heading_zone)
-        events = self.paragraph_events(text, p, page)
+        events, known = self.paragraph_events(text, p, page)
         if carried_scope and events and events[0][0] <= 2 and events[0][1].startswith(("stage_", "step_")):
             state.scope = carried_scope
-        cur = Cursor(breaks=[m.start() for m in CLAUSE_BREAK.finditer(text)])
+        cur = Cursor(
+            breaks=[m.start() for m in CLAUSE_BREAK.finditer(text)],
+            sentence_breaks=[m.end() for m in SENTENCE_BREAK.finditer(text)],
+            full_stops=[m.start() for m in FULL_STOP.finditer(text)] if page.year else [],
+            dated=[(m.start(), int(m.group(1))) for m in DATED_YEAR.finditer(text)] if page.year and "年" in text else [],
+            targets=[m.span() for m in TARGET.finditer(text)],
+            known=known,
+        )
         for m in numbers:
             created = len(state.facts)
             self.read_number(state, p, text, origin, spans, metric_hits, events, m, cur)
-            trailing = TRAILING_ZONE.match(text, m.end())
+            trailing = TRAILING_ZONE.match(text, m.end()) if text[m.end():m.end() + 1] in ("(", "（") else None
             zone = self.ref.zone_named(trailing.group(1), p.city) if trailing else None
             for fact in state.facts[created:] if zone else ():
                 fact.city, fact.zone, fact.subject_how = zone.city, zone, "stated"
@@ -341,9 +380,9 @@ class Extractor:
         window = text[cur.previous_end:start]
         sentence = sentence_at(spans, origin[start])
         subject_changed = self.update_state(
-            state, p, self.events_before(events, cur, start), text
+            state, p, self.events_before(events, cur, start), text, cur.sentence_breaks
         )
-        self.cross_sentence_breaks(state, text, start)
+        self.cross_sentence_breaks(state, cur.sentence_breaks, start)
         if state.subject.how == "unnamed":
             cur.previous_end = end
             return  # a text that names no place (only 经开区, 全市) does not say whose figures these are
@@ -361,7 +400,7 @@ class Extractor:
         canonical_unit, scale = UNIT_SCALE[unit]
         value = round(value * scale, 10)
         value_span = (p.start + origin[m.start("num")], p.start + origin[end - 1] + 1)
-        target = self.is_target(text, start, end, sentence, origin, p)
+        target = self.is_target(text, start, end, sentence, origin, p, cur.targets)
         keyword = self.metric_before(metric_hits, clause_start, start, canonical_unit)
         if keyword is None and (canonical_unit != "%" or GROWTH_ANYWHERE.search(window)):
             keyword = self.metric_after(metric_hits, end, text, canonical_unit)
@@ -372,7 +411,7 @@ class Extractor:
         economy = state.subject.economy_from is not None and not ZONE_WORD.search(text, state.subject.economy_from, start)
         if economy and not state.campaign:
             return  # 山西省固定资产投资增速达9.5%: the province's economy, not its zones
-        if self.earlier_year(state, text, start, sentence, origin, p):
+        if self.earlier_year(state, cur, start, sentence, origin, p):
             state.metric = keyword or state.metric
             cur.last_fact, cur.orphan_value = None, canonical_unit != "%"
             return  # 2020年前三季度… in a 2021 report: last year's figure and its growth
@@ -451,15 +490,29 @@ class Extractor:
             cur.last_fact, cur.orphan_value = None, True
 
     @staticmethod
-    def earlier_year(state: State, text: str, start: int, sentence, origin, p) -> bool:
-        """Whether the sentence dates the figure to a year before the report's (2020年前三季度… in a
+    def earlier_year(state: State, cur: Cursor, start: int, sentence, origin, p) -> bool:
+        """Whether the statement dates the figure to a year before the report's (2020年前三季度… in a
         2021 report). "2022年以来" opens a running total and "较2022年同期" a comparison: neither dates it."""
-        if state.page.year is None:
+        if not cur.dated or cur.dated[0][0] >= start:
             return False
-        stop = text.rfind("。", 0, start)  # a date at the head of a statement covers its ；-clauses
-        head = text[min(stop + 1, clean_index(origin, sentence.start - p.start)):start]
-        years = [int(y.group(1)) for y in DATED_YEAR.finditer(head)]
+        i = bisect.bisect_left(cur.full_stops, start)
+        stop = cur.full_stops[i - 1] if i else -1  # a date at the head of a statement covers its ；-clauses
+        head_start = min(stop + 1, clean_index(origin, sentence.start - p.start))
+        years = [year for at, year in cur.dated if head_start <= at < start]
         return bool(years) and years[-1] < state.page.year
+
+    def counties(self, text: str) -> list["CountyMention"]:
+        found = []
+        for last in "县区市":
+            at = text.find(last)
+            while at != -1:
+                for length in (2, 3, 4):
+                    name = text[at + 1 - length:at + 1]
+                    if name in self.county_names:
+                        found.append(CountyMention(at + 1 - length, at + 1, name))
+                        break
+                at = text.find(last, at + 1)
+        return sorted(found, key=lambda c: c.pos)
 
     @staticmethod
     def page_subject(p: Paragraph) -> Subject:
@@ -475,17 +528,23 @@ class Extractor:
         cur.event_index = j
         return [e for e in events[i:j] if e[0] >= cur.previous_end]
 
-    def paragraph_events(self, text: str, p: Paragraph, page: Page) -> list[tuple[int, str, object]]:
+    def paragraph_events(self, text: str, p: Paragraph, page: Page) -> tuple[list[tuple[int, str, object]], list]:
         """Subjects, indicators and campaign words of a paragraph, in text order. Found on the
-        whole paragraph so that look-arounds see past the numbers (签约233个项目)."""
+        whole paragraph so that look-arounds see past the numbers (签约233个项目). Also the spans of
+        every place and campaign word found, whatever its role, for reading what else a clause says."""
         found = []
-        for start, end, zone in self.ref.find_zones(text, p.city):
+        zones = self.ref.find_zones(text, p.city)
+        for start, end, zone in zones:
             # A zone where something happens (活动在孝义经开区举行) or one compared with (高于全省
             # 开发区平均水平) is not the subject of the figures that follow.
             if not NOT_A_SUBJECT_BEFORE.search(text, max(0, start - 3), start):
                 found.append((start, end, "zone", zone))
-        for m in self.marker_re.finditer(text):
-            if m.lastgroup in ("province", "citywide", "city", "county") and NOT_A_SUBJECT_BEFORE.search(text, max(0, m.start() - 3), m.start()):
+        markers = list(self.marker_re.finditer(text)) + self.counties(text)
+        if page.foreign:  # a page of another province: its cities and provinces are the subjects
+            markers += [*other_cities_re().finditer(text), *OTHER_PROVINCE.finditer(text)]
+        known = sorted([m.span() for m in markers] + [(s, e) for s, e, _ in zones])
+        for m in markers:
+            if m.lastgroup in ("province", "citywide", "city", "county", "other_city") and NOT_A_SUBJECT_BEFORE.search(text, max(0, m.start() - 3), m.start()):
                 continue
             if m.lastgroup == "county" and COUNTY_AS_AUTHORITY.match(text, m.end()):
                 continue
@@ -494,13 +553,10 @@ class Extractor:
             found.append((m.start(), m.end(), m.lastgroup, m))
         for m in self.metric_re.finditer(text):
             found.append((m.start(), m.start(), "metric", self.metric_words[m.group(1)][0]))
-        if page.foreign:
-            for m in other_cities_re().finditer(text):
-                if not NOT_A_SUBJECT_BEFORE.search(text, max(0, m.start() - 3), m.start()):
-                    found.append((m.start(), m.end(), "other_city", m))
         # A stage named inside brackets is a remark (投产一批项目N个，(经前期开工项目转化生成)总投资X).
-        brackets = [(b.start(), b.end()) for b in BRACKETED.finditer(text)] if "(" in text or "（" in text else []
-        found = [e for e in found if not (e[2].startswith(("stage_", "step_")) and any(a < e[0] < b for a, b in brackets))]
+        if "(" in text or "（" in text:
+            brackets = [(b.start(), b.end()) for b in BRACKETED.finditer(text)]
+            found = [e for e in found if not (e[2].startswith(("stage_", "step_")) and any(a < e[0] < b for a, b in brackets))]
         # A zone name, a rate or a campaign step hides the words inside it (山西转型综合改革示范区
         # is not a scope word; 开工项目投产率 is not the stage 开工项目).
         events, covered = [], []
@@ -510,15 +566,15 @@ class Extractor:
             if kind == "zone" or kind.startswith(("rate_", "step_", "stage_")):
                 covered.append((start, end))
             events.append((start, kind, payload))
-        return events
+        return events, known
 
-    def update_state(self, state: State, p: Paragraph, events, text: str) -> bool:
+    def update_state(self, state: State, p: Paragraph, events, text: str, sentence_breaks: list[int]) -> bool:
         """Apply the words between two numbers; True when the subject changed. A sentence break
         ends what only holds within a sentence (the stages an amount may cover, the count it
         attaches to, a rate's name)."""
         changed = False
         for start, kind, payload in events:
-            self.cross_sentence_breaks(state, text, start)
+            self.cross_sentence_breaks(state, sentence_breaks, start)
             if kind == "zone":
                 state.subject = Subject(payload.city, payload)
                 changed = True
@@ -541,7 +597,7 @@ class Extractor:
                     state.subject.economy_from = payload.end()
                 changed = True
             elif kind == "county":
-                zone = self.ref.county_zone(payload.group(0))
+                zone = self.ref.county_zone(payload.name)
                 state.subject = Subject(zone.city, zone)
                 changed = True
             elif kind == "city":
@@ -576,9 +632,10 @@ class Extractor:
         return changed
 
     @staticmethod
-    def cross_sentence_breaks(state: State, text: str, upto: int) -> None:
-        for brk in SENTENCE_BREAK.finditer(text, max(state.sentence_start, 0), upto):
-            state.sentence_start = brk.end()
+    def cross_sentence_breaks(state: State, breaks: list[int], upto: int) -> None:
+        i = bisect.bisect_right(breaks, upto)
+        if i and breaks[i - 1] > state.sentence_start:
+            state.sentence_start = breaks[i - 1]
             state.stages_since_money, state.counted, state.rate_stage, state.pending_money = set(), False, None, None
 
     def campaign_number(self, state, p, sentence, value_span, text, start, end, clause_left, value, unit, cur, events):
@@ -596,7 +653,7 @@ class Extractor:
                 state.stage = "all" if len(verbs) > 1 else STAGE_OF_VERB[verbs[0]]
                 state.step = "projects"
                 cur.previous_end = post.end()  # its stage words are read: they do not open the next figure
-            elif not self.counts_campaign_projects(text, end, unit, clause_left):
+            elif not self.counts_campaign_projects(text, start, end, unit, clause_left, cur.known):
                 state.counted = False
                 state.pending_money = None
                 return
@@ -627,38 +684,27 @@ class Extractor:
             return
         self.add_pipeline(state, p, sentence, value_span, stage, measure, value)
 
-    def counts_campaign_projects(self, text, end, unit, clause_left) -> bool:
+    def counts_campaign_projects(self, text, start, end, unit, clause_left, known) -> bool:
         """Whether a count before any stage words after it counts the campaign's projects: "项目N个"
         or "N个项目" (or N项), with nothing but the campaign's own words around 项目."""
         if unit not in ("个", "项"):
             return False
-        residue = self.campaign_residue(clause_left)
+        residue = campaign_residue(text, start - len(clause_left), start, known)
         if not CAMPAIGN_QUALIFIER.match(residue):
             return False
         if unit == "个" and text.startswith("项目", end):
             return True
         return "项目" in residue or bool(CAMPAIGN_WORD_END.search(clause_left))
 
-    def campaign_residue(self, clause: str) -> str:
-        """The clause without the words the reading already knows (places, subjects, campaign words,
-        times) and without punctuation: what is left says whether a count is the campaign's."""
-        spans = []
-        for m in self.marker_re.finditer(clause):
-            spans.append((m.start(), m.end()))
-        for start, end_, _ in self.ref.find_zones(clause, None):
-            spans.append((start, end_))
-        kept = "".join(ch for i, ch in enumerate(clause) if not any(a <= i < b for a, b in spans))
-        kept = TIME_WORDS.sub("", kept)
-        return RESIDUE_NOISE.sub("", kept)
-
-    def is_target(self, text, start, end, sentence, origin, p) -> bool:
-        sentence_start = sentence.start - p.start
-        before = text[: start]
-        # Target words earlier in the sentence, or later in the same clause (…15%的目标任务).
-        head = before[max(0, clean_index(origin, sentence_start)):]
+    @staticmethod
+    def is_target(text, start, end, sentence, origin, p, targets) -> bool:
+        """Target words earlier in the sentence, or later in the same clause (…15%的目标任务)."""
+        if not targets:
+            return False
+        head = max(0, clean_index(origin, sentence.start - p.start))
         clause_end = TARGET_CLAUSE_END.search(text, end)
-        tail = text[end: clause_end.start() if clause_end else len(text)]
-        return bool(TARGET.search(head) or TARGET.search(tail))
+        tail_end = clause_end.start() if clause_end else len(text)
+        return any(head <= a and b <= start or end <= a and b <= tail_end for a, b in targets)
 
     def metric_before(self, hits, lo, hi, unit) -> str | None:
         best = None
@@ -815,9 +861,10 @@ def clean_index(origin: "Sequence[int]", original: int) -> int:
 
 
 def sentence_at(spans, offset: int) -> Sentence:
-    for s, e, sentence in spans:
-        if s <= offset < e:
-            return sentence
+    """The sentence holding `offset` (spans: (start, end, sentence) in order, end to end)."""
+    i = bisect.bisect_right(spans, offset, key=lambda span: span[0]) - 1
+    if i >= 0 and offset < spans[i][1]:
+        return spans[i][2]
     return spans[-1][2]
 
 
@@ -875,3 +922,27 @@ def report_year(paragraphs: list[Paragraph], period: str | None) -> int | None:
         if THIS_YEAR.search(p.text):
             years += [int(y.group(1)) for y in PAGE_DATE.finditer("\n".join(q.text for q in paragraphs[:PAGE_HEAD]))][:1]
     return max(years) if years else None
+
+
+def marker_scan(groups: list[tuple[str, str]]) -> re.Pattern:
+    """One regex of named groups, tried only where one of them can start."""
+    markers = "|".join(f"(?P<{name}>{pattern})" for name, pattern in groups)
+    return re.compile(f"(?={first_chars(markers)})(?:{markers})")
+
+
+def campaign_residue(text: str, lo: int, hi: int, known: list[tuple[int, int]]) -> str:
+    """text[lo:hi] without the words the reading already knows (places, subjects, campaign words;
+    `known` holds their spans) and without times and punctuation: what is left says whether a
+    count is the campaign's."""
+    kept, at = [], lo
+    for start, end in known:
+        if start >= hi:
+            break
+        if end <= at:
+            continue
+        if start > at:
+            kept.append(text[at:start])
+        at = end
+    if at < hi:
+        kept.append(text[at:hi])
+    return RESIDUE_NOISE.sub("", TIME_WORDS.sub("", "".join(kept)))

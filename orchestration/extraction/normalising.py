@@ -50,9 +50,9 @@ INNER_SPACES = re.compile(
 )
 DECIMAL_GAP = re.compile(r"(?<=\d)\s*\.\s*(?=\d)")
 # "4761.亿元": a decimal point left without its decimals before the unit.
-BARE_POINT = re.compile(r"(?<=\d)\.(?=[亿万个%])")
+BARE_POINT = re.compile(r"(?<=\d)\.(?=[亿万])")
 
-CAPTION = re.compile(r"^[▲△■□◆●◎☆★]")
+CAPTION_MARKS = "▲△■□◆●◎☆★"  # a line opening with one is an image's caption
 PAGE_NUMBER = re.compile(r"^(?:[-—\s]*\d{1,3}[-—\s]*|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 SOURCE_LINE = re.compile(r"^[(（]?\s*(?:供稿|来源|供稿单位|报送单位)\s*[：:]")
 # A line ending in "；" stops inside a list of clauses, whose later items may leave the indicator
@@ -62,8 +62,11 @@ HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+[章节部分]|【.*】$)"
 )
 TABLE_CELL_GAP = re.compile(r"\t| {2,}")
-# Runs of sentence marks left by reprints (8月27日,,省政府 / 2月28日,、6月6日 / 12%),,计划): the
-# strongest mark of the run stands for it.
+STOPS = re.compile(r"[。；！？]")
+FULL_STOPS = re.compile(r"[。；]")
+CLAUSE_MARKS = re.compile(r"[，。；！？]")
+CLAUSE_MARKS_OR_DIGITS = re.compile(r"[，。；！？\d]")
+# Runs of sentence marks left by reprints (8月27日,,省政府 / 2月28日,、6月6日 / 12%),,计划).
 PUNCT_RUN = re.compile(r"[，、；：。！？]{2,}")
 PUNCT_STRENGTH = {"，": 1, "、": 2, "：": 3, "；": 4, "。": 5, "！": 5, "？": 5}
 
@@ -75,22 +78,33 @@ META_FIELD = re.compile(
 )
 META_DATE = re.compile(r"20\d{2}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日)")
 META_SOURCE = re.compile(r"(?:文章|信息)?来源：\s*([^\s：]{2,30}?)(?=\s|$|(?:发布|发表|更新|作者|编辑|责任编辑|时间|日期))")
+# What a page saved from the web shows somewhere; a report's own text has none of it.
+WEB_SIGNS = ("来源：", "来源:", "发布", "编辑：", "编辑:", "作者：", "首页", "位置：", "分享", "评论", "打印", "http",
+             "标题", "字号", "字体", "摄", "阅读", "浏览", "点击", "下载", "•", "|", ">", "»", "时间：", "时间:")
+# Furniture that a line starts with (buttons, link lists, labels) or consists of.
 WEB_FURNITURE = re.compile("^(?:" + "|".join([
     r"(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|当前版)：?.*",  # breadcrumbs
-    r".*首页\s*[>»＞→/].*", r".*(?:>>|»|＞＞).*", r"[^，。；>]*(?:\s*>\s*[^，。；>]+){2,}",
     r"[•·]?\s*(?:评论|网友评论|我要评论|发表评论|相关新闻|相关阅读|相关文章|相关链接|延伸阅读|推荐阅读|分享到|分享|"
     r"打印(?:本页)?|关闭(?:窗口|本页)?|返回顶部|返回列表|上一篇|下一篇|上一版|下一版|扫一扫|收藏|点赞|时间|字号|"
     r"翻译|搜索|复制|正文复制|手机下载|微信关注|APP下载|收录于话题|关键字|关键词|[(（]?(?:资料)?图片[)）]?|视频|"
     r"【[^】]{1,8}】)(?:[：\s].{0,30})?",  # share, print and comment buttons, link lists
     r"[(（]?(?:原标题|标题|地址|网址|链接|原文链接|本文链接)：.*",  # a headline repeated, a link
-    r"https?://\S+", r"本篇文章\d+字.*", r".*(?:读完|阅读)约\d+分钟",
-    r"(?=.*(?:关于我们|联系我们|网站地图|版权|声明|广告|招聘|反馈|ICP|About)).*\|.*\|.*",  # footers
+    r"https?://\S+", r"本篇文章\d+字.*",
     r"[^\u4e00-\u9fff\d]+",  # symbols only
+]) + ")$")
+# Furniture found inside a line: a path of links, a reading time, a footer. Looked for only in
+# lines holding one of its marks.
+WEB_PATH_MARKS = (">", "»", "＞", "|", "首页", "分钟")
+WEB_PATH = re.compile("^(?:" + "|".join([
+    r".*首页\s*[>»＞→/].*", r".*(?:>>|»|＞＞).*", r"[^，。；>]*(?:\s*>\s*[^，。；>]+){2,}",
+    r".*(?:读完|阅读)约\d+分钟",
+    r"(?=.*(?:关于我们|联系我们|网站地图|版权|声明|广告|招聘|反馈|ICP|About)).*\|.*\|.*",  # footers
 ]) + ")$")
 # A photo's caption with its photographer (签约仪式现场。 刘勇 摄 / 图为…), or a credit alone.
 PHOTO_CAPTION = re.compile(r"^(?:图为.*|.{0,60}[\s。（(]\s*[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})*\s*摄(?:影)?[)）]?)$|^(?:记者\s*)?[\u4e00-\u9fff]{2,4}\s*摄$")
 
 FURNITURE_MAX_CHARS = 40
+PAGE_NUMBER_MAX_CHARS = 16
 DUPLICATE_MIN_CHARS = 20
 HEADING_MAX_CHARS = 25
 TITLE_MAX_CHARS = 64
@@ -99,8 +113,10 @@ WEB_LINE_MAX_CHARS = 160
 
 def normalise(raw: str, city_heading: re.Pattern | None = None) -> str:
     """Return the cleaned text; `city_heading` recognises lines that open a city's section."""
-    lines = [normalise_line(line) for line in to_simplified(raw).split("\n")]
-    lines = [web_line(line) for line in lines]
+    text = to_simplified(raw)
+    lines = [normalise_line(line) for line in text.split("\n")]
+    if any(sign in text for sign in WEB_SIGNS):  # a page from the web, not a bulletin's text
+        lines = [web_line(line) for line in lines]
     lines = drop_furniture(lines, city_heading)
     lines = drop_repeated_paragraphs(lines)
     return "\n".join(join_split_paragraphs(lines, city_heading))
@@ -112,17 +128,20 @@ def normalise_line(line: str) -> str:
     if NEEDS_MAPPING.search(line):
         line = line.translate(CHAR_MAP)
     if "." in line:
-        line = BARE_POINT.sub("", DECIMAL_GAP.sub(".", line))
+        line = DECIMAL_GAP.sub(".", line)
+        if ".亿" in line or ".万" in line:
+            line = BARE_POINT.sub("", line)
+    ascii_marks = "," in line or ";" in line
     if "," in line:
         line = ASCII_COMMA.sub("，", THOUSANDS.sub("", line))
     if ";" in line:
         line = ASCII_SEMICOLON.sub("；", line)
+    if ascii_marks:  # reprints double their ASCII marks (,, / ,、 / ,。): the strongest of a run stands
+        line = PUNCT_RUN.sub(strongest_mark, line)
     if ":" in line:
         line = ASCII_COLON.sub("：", line)
     if "—" in line or "–" in line:
         line = DASH_MINUS.sub("-", line)
-    if len(line) > 1 and PUNCT_RUN.search(line):
-        line = PUNCT_RUN.sub(strongest_mark, line)
     line = line.strip()
     if " " in line and not looks_tabular(line):
         line = INNER_SPACES.sub("", line)
@@ -147,13 +166,15 @@ def web_line(line: str) -> str:
         source, date = META_SOURCE.search(line), META_DATE.search(line)
         dated = f"（{date.group(0)}）" if date else ""  # the page's date tells which year 今年 is
         return f"来源：{source.group(1)}{dated}" if source else (f"发布：{date.group(0)}" if date else "")
-    return "" if WEB_FURNITURE.match(line) else line
+    if WEB_FURNITURE.match(line) or (any(mark in line for mark in WEB_PATH_MARKS) and WEB_PATH.match(line)):
+        return ""
+    return line
 
 
 def looks_tabular(line: str) -> bool:
     """Cells split by tabs or runs of spaces, or by single spaces on a line with no sentence marks
     (a table row as PDF text layers give it); OCR's stray spaces inside prose are removed."""
-    return bool(TABLE_CELL_GAP.search(line)) or (line.count(" ") >= 2 and not re.search(r"[，。；！？]", line))
+    return bool(TABLE_CELL_GAP.search(line)) or (line.count(" ") >= 2 and not CLAUSE_MARKS.search(line))
 
 
 def is_protected(line: str, city_heading: re.Pattern | None) -> bool:
@@ -167,12 +188,12 @@ def drop_furniture(lines: list[str], city_heading: re.Pattern | None) -> list[st
     for line in lines:
         if not line:
             out.append(line)
-        elif CAPTION.match(line) or PAGE_NUMBER.match(line):
+        elif line[0] in CAPTION_MARKS or (len(line) <= PAGE_NUMBER_MAX_CHARS and PAGE_NUMBER.match(line)):
             out.append("")
         elif (
             counts[line] > 1
             and len(line) <= FURNITURE_MAX_CHARS
-            and not re.search(r"[，。；！？\d]", line)
+            and not CLAUSE_MARKS_OR_DIGITS.search(line)
             and not is_protected(line, city_heading)
         ):
             out.append("")
@@ -199,9 +220,9 @@ def is_heading(line: str) -> bool:
     one that ends in a number has lost its unit to a page break."""
     if line[-1].isdigit() or line[-1] == ".":
         return False
-    if HEADING.match(line) and not re.search(r"[。；！？]", line):
+    if HEADING.match(line) and not STOPS.search(line):
         return len(line) <= 2 * HEADING_MAX_CHARS
-    return len(line) <= HEADING_MAX_CHARS and not re.search(r"[，。；！？]", line)
+    return len(line) <= HEADING_MAX_CHARS and not CLAUSE_MARKS.search(line)
 
 
 def title_count(lines: list[str]) -> int:
@@ -214,7 +235,7 @@ def title_count(lines: list[str]) -> int:
     text = [line for line in lines if line]
     count = 0
     for i, line in enumerate(text):
-        if len(line) > TITLE_MAX_CHARS or re.search(r"[。；]", line) or is_table_row(line) or line[-1] in "0123456789.，、":
+        if len(line) > TITLE_MAX_CHARS or FULL_STOPS.search(line) or is_table_row(line) or line[-1] in "0123456789.，、":
             break
         following = text[i + 1] if i + 1 < len(text) else ""
         if "，" in line and not (SOURCE_LINE.match(following) or (following and is_heading(following))):

@@ -14,8 +14,10 @@ from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
 CJK = re.compile(r"[\u3400-\u9fff]")
-# Control characters other than tab/newline/carriage return mean the bytes are not text.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab/newline/carriage return mean the bytes are not text. In UTF-8
+# and GB18030 their bytes never occur inside another character, so the bytes are checked (a C
+# loop) rather than the decoded text (a scan of a character class, ten times slower).
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 class ReadError(Exception):
@@ -96,7 +98,7 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     """Strict decoding; when both UTF-8 and GB18030 decode, the larger share of CJK wins."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
-            return check_text(data[3:].decode("utf-8"), path), "utf-8-sig"
+            return check_text(data[3:].decode("utf-8"), data, path), "utf-8-sig"
         except UnicodeDecodeError:
             raise ReadError(path, "starts with a UTF-8 byte order mark but is not valid UTF-8") from None
     candidates = []
@@ -110,11 +112,11 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     # Where both decode, the reading with the larger share of (common) CJK characters wins;
     # a tie keeps UTF-8.
     text, encoding = max(candidates, key=lambda c: cjk_share(c[0])) if len(candidates) > 1 else candidates[0]
-    return check_text(text, path), encoding
+    return check_text(text, data, path), encoding
 
 
-def check_text(text: str, path: Path) -> str:
-    if CONTROL.search(text):
+def check_text(text: str, data: bytes, path: Path) -> str:
+    if len(data.translate(None, CONTROL_BYTES)) != len(data):
         raise ReadError(path, "binary content (control characters) in a text file")
     return text
 

@@ -199,8 +199,9 @@ class Reference:
         }
         self.known_zone_re = re.compile(alternation([*self.zone_by_alias, *county_zone_names]))
         self.county_prefix_re = re.compile(alternation(self.county_by_name))
+        # (Matched from the mark before the name: a look-behind at every position cost more.)
         self.unknown_zone_re = re.compile(
-            rf"(?:(?<=[，。；：、(（\s])|^)(?P<stem>[\u4e00-\u9fff]{{2,8}}?)"
+            rf"(?:^|[，。；：、(（\s])(?P<stem>[\u4e00-\u9fff]{{2,8}}?)"
             rf"(?P<suffix>{alternation(s for s in ZONE_SUFFIXES if s != '开发区')})"
         )
         # Any name that places a text in Shanxi (a city, a zone, a county by its full name).
@@ -267,13 +268,14 @@ class Reference:
             stem = m.group("stem")
             if GENERIC_ZONE_STEMS.search(stem) or stem in self.city_by_name:
                 continue
-            if any(s < m.end() and m.start() < e for s, e, _ in found):
+            if any(s < m.end() and m.start("stem") < e for s, e, _ in found):
                 continue
+            start, name = m.start("stem"), text[m.start("stem"):m.end()]
             other = other_places().get(stem) or other_places().get(stem.rstrip("县市区"))
             if other:  # a zone of another province named after its place (平顶山高新区)
-                found.append((m.start(), m.end(), ZoneRef(m.group(0), None, other, True)))
+                found.append((start, m.end(), ZoneRef(name, None, other, True)))
             else:
-                found.append((m.start(), m.end(), ZoneRef(m.group(0), None, section_city, False)))
+                found.append((start, m.end(), ZoneRef(name, None, section_city, False)))
         return sorted(found, key=lambda f: f[0])
 
     def zone_named(self, text: str, section_city: str | None) -> ZoneRef | None:

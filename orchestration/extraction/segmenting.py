@@ -112,8 +112,8 @@ def segment(text: str, ref: Reference) -> list[Paragraph]:
             current["close"] = ref.city_by_name[m.group("city")].name if m else None
             sections.append(current)
             current = {"open": None, "close": None, "lines": []}
-        elif line.strip() and not is_heading(line) and nonblank > titles:  # a headline is not text yet
-            seen_text = True
+        elif not seen_text and nonblank > titles and line.strip() and not is_heading(line):
+            seen_text = True  # (a headline is not text yet)
     if current["lines"]:
         sections.append(current)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
+REPRINT_SIGNS_WITHIN = 3000  # characters
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 # A gloss: a bracketed pinyin syllable with a tone mark right after a hanzi. Brackets holding
 # Chinese, digits or plain Latin words (GDP, PPP) are not glosses.
@@ -44,16 +45,36 @@ def _traditional_re() -> re.Pattern:
     return re.compile("[" + "".join(only_traditional) + "]")
 
 
+TONED_VOWEL = re.compile(f"[{TONED}]")
+# One pattern per bracket: a literal first character lets `re` skip ahead (a class does not).
+GLOSS_STARTS = (re.compile(f"\\([a-z]*[{TONED}]"), re.compile(f"（[a-z]*[{TONED}]"))
+
+
 def strip_pinyin_glosses(text: str) -> str:
-    return PINYIN_GLOSS.sub("", text) if "(" in text or "（" in text else text
+    return PINYIN_GLOSS.sub("", text) if TONED_VOWEL.search(text) else text
 
 
 def has_traditional(text: str) -> bool:
     return bool(_traditional_re().search(text))
 
 
+@functools.cache
+def _reprint_re() -> re.Pattern:
+    """A toned pinyin vowel or a traditional-only character: one scan tells a simplified text
+    (the usual case) that there is nothing to do."""
+    return re.compile(f"[{TONED}]|" + _traditional_re().pattern)
+
+
 def to_simplified(text: str) -> str:
     """The text without pinyin glosses, in simplified characters converted one for one."""
+    head = text[:REPRINT_SIGNS_WITHIN]  # a reprint shows from its first lines
+    if not any(gloss.search(head) for gloss in GLOSS_STARTS):
+        try:
+            head.encode("gb2312")  # fast: every character is a (simplified) GB2312 one
+            return text
+        except UnicodeEncodeError:
+            if not _reprint_re().search(head):
+                return text
     text = strip_pinyin_glosses(text)
     if not has_traditional(text):
         return text
