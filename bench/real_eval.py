@@ -103,8 +103,10 @@ def main() -> int:
         print("| page | province | kind | script | expected | emitted | correct | precision | recall | F1 |")
         print("|---|---|---|---|---:|---:|---:|---:|---:|---:|")
         for page, s in rows:
+            figures = " | ".join("—" if not s["expected"] and not s["emitted"] else f"{s[k]:.3f}"
+                                 for k in ("precision", "recall", "f1"))  # nothing to find, nothing found
             print(f"| {page['id']} | {page['province']} | {page['kind']} | {page['script']} | {s['expected']} | "
-                  f"{s['emitted']} | {s['correct']} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} |")
+                  f"{s['emitted']} | {s['correct']} | {figures} |")
         for g, s in totals.items():
             print(f"| **{g}** | | | | {s['expected']} | {s['emitted']} | {s['correct']} | "
                   f"{s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} |")

@@ -312,6 +312,22 @@ def test_pipeline_highlights_a_reported_rate_that_disagrees(edited_serving):
     assert "background-color: #f8d7da" in rates.proto.arrow_data.styler.styles  # the gap cell is red
 
 
+def test_lineage_marks_a_fact_flagged_for_review_with_its_reasons(edited_serving):
+    edited_serving(
+        "update rpt_fact_lineage set confidence = 'review', review_reasons = 'subject_inferred,zone_not_in_reference' "
+        "where period = ? and city_name = ? and indicator_code = 'industrial_value_added' and zone_name is null",
+        [MONTH, CITY],
+    )
+    at = app_at("lineage")
+    at.selectbox(key="lineage_month").select(MONTH).run()
+    table = at.dataframe[0].value
+    assert set(table["可信度"]) >= {"可信", "待复核：城市由文中地名推断、开发区不在名录中"}
+    at.checkbox(key="lineage_review_only").check().run()
+    flagged = at.dataframe[0].value
+    assert len(flagged) < len(table) and set(flagged["城市"]) == {CITY} and set(flagged["开发区"]) == {"（全市）"}
+    assert any("城市由文中地名推断" in w.value for w in at.warning)  # the picked number says why
+
+
 def test_quality_lists_quarantined_files_with_the_reason(edited_serving):
     edited_serving(
         "insert into rpt_documents (document_row_key, period, file_name, document_status, quarantine_reason, "
