@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export DEVZONE_HOME ?= $(CURDIR)/.devzone
 
-.PHONY: run test ui app bench bench-app screenshots clean
+.PHONY: run test ui app bench bench-app real-eval screenshots clean
 
 $(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ app: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/extraction_throughput.py
+
+# precision/recall on the real pages of samples/real/ whose texts are present (see samples/real/README.md)
+real-eval: $(INSTALLED)
+	$(BIN)/python bench/real_eval.py
 
 # every app page's render time on 10 years x 11 cities (builds /tmp/devzone-bench-app-10y once, ~7 min)
 bench-app: $(INSTALLED)

@@ -57,9 +57,10 @@ def summary_line(extraction, period: str | None) -> str:
     facts = extraction.facts
     cities = sorted({f["city"] or "全省" for f in facts})
     indicators = sum(f["type"] == "indicator" for f in facts)
+    review = sum(f["confidence"] == "review" for f in facts)
     return (
         f"{extraction.document.file_name:<44} {period or '-':<8} {extraction.document.encoding:<9} "
-        f"{indicators:>3} indicator {len(facts) - indicators:>3} pipeline facts  {'、'.join(cities)}"
+        f"{indicators:>3} indicator {len(facts) - indicators:>3} pipeline facts ({review} to review)  {'、'.join(cities)}"
     )
 
 

@@ -240,3 +240,34 @@ def test_amounts_that_class_or_mark_something_and_a_lost_decimal_point():
             "其中省经开区突破3000亿元大关；实现规模以上工业增加值1862.亿元，同比增长8%。")
     assert ind(page, "2023-09") == {(None, None, "operating_revenue", 23500, None),
                                     (None, None, "industrial_value_added", 1862, 8)}
+
+
+def test_a_ranking_of_values_then_a_ranking_of_growths_gives_one_fact_per_zone():
+    page = ("晋中市开发区\n"
+            "1-6月，工业投资绝对量前三位的开发区分别是介休经开区8.4亿元、平遥经开区6.1亿元、祁县经开区3.9亿元；"
+            "工业投资增速前三位的开发区分别是祁县经开区42.5%、介休经开区18.3%、平遥经开区-6.2%。")
+    assert ind(page, "2023-06") == {
+        ("晋中市", "介休经开区", "industrial_investment", 8.4, 18.3),
+        ("晋中市", "平遥经开区", "industrial_investment", 6.1, -6.2),
+        ("晋中市", "祁县经开区", "industrial_investment", 3.9, 42.5),
+    }
+
+
+def test_digits_split_over_two_lines_are_joined_and_flagged_for_review():
+    page = "晋中市开发区\n1-6月，全市开发区进出口总额完成9\n8.72亿元，同比增长6.4%。"
+    got = facts(page, "2023-06")
+    assert [(f["value"], f["review_reasons"]) for f in got] == [(98.72, ["number_split_across_lines"])]
+
+
+def test_a_number_split_from_its_unit_is_not_in_doubt():
+    page = "晋中市开发区\n1-6月，全市开发区进出口总额完成98.72\n亿元，同比增长6.4%。"
+    assert [(f["value"], f["confidence"]) for f in facts(page, "2023-06")] == [(98.72, "high")]
+
+
+def test_a_rate_says_its_base_when_the_text_does():
+    def rates(sentence):
+        page = f"朔州市开发区“三个一批”活动中，签约项目30个，总投资42亿元，已开工21个，总投资27.1亿元，{sentence}。"
+        return [(f["value"], f["rate_base"]) for f in facts(page) if f.get("measure") == "rate_pct"]
+    assert rates("项目开工率70%") == [(70, "projects")]
+    assert rates("投资开工率为64.52%") == [(64.52, "investment")]
+    assert rates("签约开工率64.52%") == [(64.52, None)]  # the genre's rate: its base is not said

@@ -102,3 +102,9 @@ def test_web_page_furniture_is_dropped_and_the_source_kept():
         "地址:http://example.cn/news/1.html",
     ])
     assert norm(page) == ["来源：长治日报（2024-05-06）", "全市开发区一季度签约项目16个，总投资21.5亿元。"]
+
+
+def test_mojibake_fragments_go_and_the_digits_stay():
+    assert norm("全市开发区税收收入完成12.6亿元，同比增长3.2%；顒。工业投资完成20.4亿元�，增长5%。") == [
+        "全市开发区税收收入完成12.6亿元，同比增长3.2%。工业投资完成20.4亿元，增长5%。"
+    ]

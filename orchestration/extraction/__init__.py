@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .extracting import Fact, extractor_for
-from .normalising import normalise
+from .normalising import normalise_with_joins
 from .reading import Document, ReadError, read_bytes, read_document
 from .reference import Reference, load_reference
 from .review import confidence
@@ -27,8 +27,11 @@ class Extraction:
 
 def extract_document(document: Document, period: str | None, ref: Reference | None = None) -> Extraction:
     ref = ref or load_reference()
-    text = normalise(document.text, ref.city_heading_re)
+    text, digit_joins = normalise_with_joins(document.text, ref.city_heading_re)
     facts = extractor_for(ref).extract(segment(text, ref), period)
+    for f in facts:  # a number whose digits stood on two lines
+        if any(f.value_span[0] < at < f.value_span[1] for at in digit_joins):
+            f.review_reasons.append("number_split_across_lines")
     return Extraction(document, text, [fact_record(f, document, period, ref) for f in facts])
 
 
@@ -47,7 +50,7 @@ def fact_record(f: Fact, doc: Document, period: str | None, ref: Reference) -> d
     if f.type == "indicator":
         record.update(metric=f.metric, value=f.value, unit=f.unit, yoy_pct=f.yoy_pct, basis=f.basis)
     else:
-        record.update(scope=f.scope, stage=f.stage, measure=f.measure, value=f.value)
+        record.update(scope=f.scope, stage=f.stage, measure=f.measure, value=f.value, rate_base=f.rate_base)
     record.update(
         zone_code=f.zone.zone_code if f.zone else None,
         zone_resolved=f.zone.resolved if f.zone else None,

@@ -15,6 +15,7 @@ City headings and "(供稿：…)" / "来源：…" lines are kept: segmentation
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -113,13 +114,26 @@ WEB_LINE_MAX_CHARS = 160
 
 def normalise(raw: str, city_heading: re.Pattern | None = None) -> str:
     """Return the cleaned text; `city_heading` recognises lines that open a city's section."""
+    return normalise_with_joins(raw, city_heading)[0]
+
+
+def normalise_with_joins(raw: str, city_heading: re.Pattern | None = None) -> tuple[str, list[int]]:
+    """The cleaned text, and the offsets in it where a line break fell between two digits (the
+    joined number, 9 / 8.72亿元 → 98.72亿元, may be two numbers: a person should look)."""
     text = to_simplified(raw)
     lines = [normalise_line(line) for line in text.split("\n")]
+    if "\ufffd" in text or not encodes_as_gb2312(text):  # characters outside common simplified text
+        lines = [drop_mojibake(line) for line in lines]
     if any(sign in text for sign in WEB_SIGNS):  # a page from the web, not a bulletin's text
         lines = [web_line(line) for line in lines]
     lines = drop_furniture(lines, city_heading)
     lines = drop_repeated_paragraphs(lines)
-    return "\n".join(join_split_paragraphs(lines, city_heading))
+    joins: list[tuple[int, int]] = []
+    paragraphs = join_split_paragraphs(lines, city_heading, joins)
+    starts = [0]
+    for paragraph in paragraphs:
+        starts.append(starts[-1] + len(paragraph) + 1)
+    return "\n".join(paragraphs), [starts[i] + at for i, at in joins]
 
 
 def normalise_line(line: str) -> str:
@@ -146,6 +160,31 @@ def normalise_line(line: str) -> str:
     if " " in line and not looks_tabular(line):
         line = INNER_SPACES.sub("", line)
     return line
+
+
+def encodes_as_gb2312(text: str) -> bool:
+    try:
+        text.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+@functools.cache
+def _mojibake_re() -> re.Pattern:
+    """Up to three hanzi outside GB2312 standing alone between marks (；顒。): bytes decoded with the
+    wrong codec, not words. (Traditional text is converted before: what is left outside GB2312
+    is rare.)"""
+    rare = "".join(ch for ch in map(chr, range(0x3400, 0xA000)) if not encodes_as_gb2312(ch))
+    return re.compile(f"(?<=[，。；：、！？])[{rare}]{{1,3}}(?=[，。；：、！？]|$)")
+
+
+def drop_mojibake(line: str) -> str:
+    """Mojibake fragments and replacement characters (�) out of a line; its digits stay."""
+    if "\ufffd" not in line and encodes_as_gb2312(line):
+        return line
+    repaired = _mojibake_re().sub("", line.replace("\ufffd", ""))
+    return PUNCT_RUN.sub(strongest_mark, repaired) if repaired != line else line
 
 
 def strongest_mark(run: re.Match) -> str:
@@ -253,9 +292,11 @@ def ends_open(line: str) -> bool:
     return not line.endswith(SENTENCE_END) and not is_heading(line) and not is_table_row(line)
 
 
-def join_split_paragraphs(lines: list[str], city_heading: re.Pattern | None) -> list[str]:
+def join_split_paragraphs(lines: list[str], city_heading: re.Pattern | None,
+                          digit_joins: list[tuple[int, int]] | None = None) -> list[str]:
     """Join a line that ends mid-sentence with the next text line, across blank lines and any
-    heading printed at the page break; such a heading moves below the joined paragraph."""
+    heading printed at the page break; such a heading moves below the joined paragraph. Joins
+    between two digits are noted in `digit_joins` as (paragraph index, offset in the paragraph)."""
     paragraphs: list[str] = []
     pending_headings: list[str] = []
     open_paragraph = False
@@ -271,6 +312,8 @@ def join_split_paragraphs(lines: list[str], city_heading: re.Pattern | None) -> 
                 pending_headings.append(line)
                 continue
             if not is_heading(line) and not is_table_row(line) and not SOURCE_LINE.match(line):
+                if digit_joins is not None and paragraphs[-1][-1:].isdigit() and line[:1].isdigit():
+                    digit_joins.append((len(paragraphs) - 1, len(paragraphs[-1])))
                 paragraphs[-1] += line
                 open_paragraph = ends_open(paragraphs[-1])
                 if not open_paragraph:

@@ -12,11 +12,10 @@ REVIEW_REASONS = {
                         "it was inferred from the zones, counties and cities the text names.",
     "subject_undecided": "The text names places of several cities and none of them is stated as the figure's "
                          "subject: the city is left empty rather than guessed.",
-    "zone_not_in_reference": "The zone is not in the zones seed; it is kept under its written name.",
-    "number_split_across_lines": "The number's digits stood on two lines (a page or OCR line break) and were joined.",
-    "unit_missing": "The number has no unit in the text; the unit was taken from the indicator or the campaign measure.",
-    "wording_unseen": "The sentence uses a wording the extractor reads by a fallback rule, not one of the genre's "
-                      "known shapes.",
+    "zone_not_in_reference": "The zone is not in the zones seed and its city was assumed from the page (or lies "
+                             "outside Shanxi); it is kept under its written name.",
+    "number_split_across_lines": "The number's digits stood on two lines (a page or OCR line break) and were joined: "
+                                 "they may have been two numbers.",
 }
 
 
