@@ -19,6 +19,7 @@ MEASURE_LABELS = {
 REVIEW_REASON_LABELS = {
     "subject_inferred": "城市由文中地名推断", "subject_undecided": "无法确定所属城市",
     "zone_not_in_reference": "开发区不在名录中", "number_split_across_lines": "数字跨行拼接",
+    "outside_shanxi": "外省数据",
 }
 DOC_STATUS_LABELS = {"current": "有效", "superseded": "已被替代", "withdrawn": "已撤回", "quarantined": "已隔离"}
 

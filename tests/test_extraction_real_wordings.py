@@ -95,7 +95,9 @@ def test_another_provinces_totals_and_zones_are_not_taken_for_shanxis():
         (None, None, "projects", 630), (None, None, "investment", 3120),
         ("许昌市", "许昌高新区", "projects", 3), ("许昌市", "许昌高新区", "investment", 12.5),
     }
-    assert {tuple(f["review_reasons"]) for f in got if f["zone"]} == {("zone_not_in_reference",)}
+    # another province's figures are flagged, its own totals too: loaded unflagged they would read
+    # as Shanxi's province-wide figures
+    assert {tuple(f["review_reasons"]) for f in got} == {("outside_shanxi",), ("outside_shanxi", "zone_not_in_reference")}
 
 
 # -- what a number means ------------------------------------------------------------------------

@@ -180,7 +180,7 @@ class Extractor:
         facts = dedupe(facts)
         shanxi = {c.name for c in self.ref.cities}
         for f in facts:
-            f.review_reasons = review_reasons(f, shanxi)
+            f.review_reasons = review_reasons(f, shanxi) + (["outside_shanxi"] if page.foreign else [])
         return facts
 
     # -- prose -----------------------------------------------------------------------------

@@ -14,6 +14,8 @@ REVIEW_REASONS = {
                          "subject: the city is left empty rather than guessed.",
     "zone_not_in_reference": "The zone is not in the zones seed and its city was assumed from the page (or lies "
                              "outside Shanxi); it is kept under its written name.",
+    "outside_shanxi": "The text names no place in Shanxi: the figure is another province's (its city, or its "
+                      "own total, which would otherwise read as Shanxi's province-wide figure).",
     "number_split_across_lines": "The number's digits stood on two lines (a page or OCR line break) and were joined: "
                                  "they may have been two numbers.",
 }
