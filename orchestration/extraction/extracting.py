@@ -274,7 +274,7 @@ class Extractor:
                 ):
                     cur.last_fact.yoy_pct = yoy
                     return
-                named = self.strip_subject_and_time(clause_left[:growth.start()])
+                named = self.strip_subject_and_time(clause_left[:growth.start()])  # the words before the growth
                 if other_metric is None and len(named) >= 2:
                     # "规上工业增加值完成2.17亿元(工业产值5.67亿元)，增加值同比增长29.5%": the growth
                     # names the tail of a figure's indicator stated earlier in the sentence
@@ -287,7 +287,7 @@ class Extractor:
                 if cur.orphan_value and other_metric is None:
                     cur.orphan_value = False  # 第三产业增加值433.08亿元，同比增长7%: not ours
                     return
-                carried = state.metric if VERB_ONLY.match(self.strip_subject_and_time(clause_left[:growth.start()])) else None
+                carried = state.metric if VERB_ONLY.match(named) else None
                 metric = other_metric or carried
                 if metric:
                     cur.last_fact = self.add_indicator(state, p, sentence, value_span, metric, None, yoy, target)
@@ -328,7 +328,7 @@ class Extractor:
             cur.orphan_value = False
             return
         if state.campaign:
-            self.campaign_number(state, p, sentence, value_span, text, start, end, clause_left, value, canonical_unit, cur, events)
+            self.campaign_number(state, p, sentence, value_span, text, start, end, clause_left, value, canonical_unit, cur)
             cur.last_fact = None
             return
         residue = self.strip_subject_and_time(clause_left)
@@ -438,28 +438,21 @@ class Extractor:
                 state.ranking = "growth" if payload.group("ranked_by") in GROWTH_RANKS else "value"
                 state.ranking_metric = state.named_metric
             elif kind == "province":
-                state.subject = Subject(None, None, economy_from=None if ZONE_WORD.search(payload.group(0)) else payload.end())
+                state.subject = area_subject(None, payload)
                 changed = True
             elif kind == "citywide":
-                state.subject = self.page_subject(p)
-                if p.home_city != p.city and payload.group(0)[:2] in ("我市", "本市"):
-                    state.subject = Subject(p.home_city, None)
-                if not ZONE_WORD.search(payload.group(0)):
-                    state.subject.economy_from = payload.end()
+                own = p.home_city if payload.group(0)[:2] in ("我市", "本市") else p.city
+                state.subject = area_subject(own, payload, self.page_subject(p).how if own == p.city else "stated")
                 changed = True
             elif kind == "other_city":
-                state.subject = Subject(payload.group("other_city") + "市", None)
-                if not ZONE_WORD.search(text, payload.end(), payload.end() + 8):
-                    state.subject.economy_from = payload.end()
+                state.subject = area_subject(payload.group("other_city") + "市", payload)
                 changed = True
             elif kind == "county":
                 zone = self.ref.county_zone(payload.name)
                 state.subject = Subject(zone.city, zone)
                 changed = True
             elif kind == "city":
-                state.subject = Subject(self.ref.city_by_name[payload.group("city_name")].name, None)
-                if not ZONE_WORD.search(payload.group(0)):
-                    state.subject.economy_from = payload.end()
+                state.subject = area_subject(self.ref.city_by_name[payload.group("city_name")].name, payload)
                 changed = True
             elif kind == "campaign":
                 state.campaign = True
@@ -500,7 +493,7 @@ class Extractor:
             state.stages_since_money, state.counted, state.rate_stage, state.pending_money = set(), False, None, None
             state.ranking = None
 
-    def campaign_number(self, state, p, sentence, value_span, text, start, end, clause_left, value, unit, cur, events):
+    def campaign_number(self, state, p, sentence, value_span, text, start, end, clause_left, value, unit, cur):
         """A count or an amount inside the campaign's figures. A count must count the campaign's
         projects (its stage before or right after it); an amount must follow such a count in its
         sentence (the set of projects it is the investment of) and be named as investment, completed
@@ -676,6 +669,12 @@ def report_year(paragraphs: list[Paragraph], period: str | None) -> int | None:
         if THIS_YEAR.search(p.text):
             years += [int(y.group(1)) for y in PAGE_DATE.finditer("\n".join(q.text for q in paragraphs[:PAGE_HEAD]))][:1]
     return max(years) if years else None
+
+
+def area_subject(city: str | None, marker: re.Match, how: str = "stated") -> Subject:
+    """The subject a whole area names (全省开发区, 我市, 晋城市, 新乡市): its zones when the words say
+    so, else the area's economy until its zones are named before a number."""
+    return Subject(city, None, how, economy_from=None if ZONE_WORD.search(marker.group(0)) else marker.end())
 
 
 def marker_scan(groups: list[tuple[str, str]]) -> re.Pattern:
