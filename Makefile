@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export DEVZONE_HOME ?= $(CURDIR)/.devzone
 
-.PHONY: run test ui app bench bench-app real-eval screenshots clean
+.PHONY: run test ui app bench bench-scaling bench-app real-eval screenshots clean
 
 $(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ app: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/extraction_throughput.py
+
+# extraction time against a report's size: 1, 4, 16 and 50 MB (goal: 50 MB in under 60 s)
+bench-scaling: $(INSTALLED)
+	$(BIN)/python bench/extraction_scaling.py
 
 # precision/recall on the real pages of samples/real/ whose texts are present (see samples/real/README.md)
 real-eval: $(INSTALLED)

@@ -4,7 +4,8 @@ The app reads only `$DEVZONE_HOME/serving.duckdb` (default `<project root>/.devz
 cached with `st.cache_data` keyed on the file's (path, mtime_ns, inode), so a newly published file
 (build-then-rename gives it a new inode and mtime) is picked up on the next rerun. Connections are
 never cached: inside one process a second connection to a path that is still open would return
-the old database.
+the old database. A file DuckDB cannot read (truncated by a full disk, overwritten by hand) raises
+`UnreadableServingFile`, which the app shows as one message in place of the page.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import labels
 ROOT = Path(__file__).resolve().parents[1]
 
 NO_DATA_MESSAGE = "还没有发布的数据：请先运行 `make run`（或 `devzone run --all`）生成 serving.duckdb。"
+UNREADABLE_MESSAGE = "发布文件损坏，请重新运行 make run"
 
 
 def failing_rows(sample: list[dict] | dict, indicator_names: dict[str, tuple[str, str]]) -> pd.DataFrame:
@@ -61,13 +63,27 @@ class NoServingFile(RuntimeError):
     pass
 
 
+class UnreadableServingFile(RuntimeError):
+    """The serving file is there but DuckDB cannot read it; a new publish replaces it."""
+
+    def __init__(self, path: str, error: duckdb.Error) -> None:
+        super().__init__(f"{path}: {str(error).splitlines()[0]}")
+
+
 @st.cache_data(show_spinner=False, max_entries=500)
 def _query(key: tuple[str, int, int], sql: str, params: tuple) -> pd.DataFrame:
-    con = duckdb.connect(key[0], read_only=True)
+    # A damaged file fails on connect (its header) or on the first query that reads a damaged or
+    # missing block, so both are guarded.
     try:
-        return con.execute(sql, list(params)).df()
-    finally:
-        con.close()
+        con = duckdb.connect(key[0], read_only=True)
+        try:
+            return con.execute(sql, list(params)).df()
+        finally:
+            con.close()
+    except duckdb.ProgrammingError:
+        raise  # the query, or a table the file predates (lineage.py expects one): not damage
+    except duckdb.Error as exc:
+        raise UnreadableServingFile(key[0], exc) from exc
 
 
 def query(sql: str, params: list | tuple = ()) -> pd.DataFrame:
@@ -76,6 +92,12 @@ def query(sql: str, params: list | tuple = ()) -> pd.DataFrame:
     if key is None:
         raise NoServingFile(NO_DATA_MESSAGE)
     return _query(key, sql, tuple(params)).copy()
+
+
+def show_unreadable(error: UnreadableServingFile) -> None:
+    """The one message for managers, with the file and DuckDB's reason in small print for engineers."""
+    st.error(UNREADABLE_MESSAGE)
+    st.caption(str(error))
 
 
 def require_serving() -> None:

@@ -21,7 +21,8 @@ REVIEW_REASON_LABELS = {
     "zone_not_in_reference": "开发区不在名录中", "number_split_across_lines": "数字跨行拼接",
     "outside_shanxi": "外省数据",
 }
-DOC_STATUS_LABELS = {"current": "有效", "superseded": "已被替代", "withdrawn": "已撤回", "quarantined": "已隔离"}
+DOC_STATUS_LABELS = {"current": "有效", "superseded": "已被替代", "withdrawn": "已撤回", "duplicate": "重复文件",
+                     "quarantined": "已隔离"}
 
 # What a failed check means, in the managers' words. Keys are substrings of the expectation names in
 # fct_quality_result (the derived frame before ":" for cross-checks, the checked column otherwise).

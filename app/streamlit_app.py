@@ -25,18 +25,27 @@ pages = [
     st.Page("pages_/bulletin.py", url_path="bulletin", title="月报", icon=":material/description:"),
 ]
 nav = st.navigation(pages)
+# The page draws into this placeholder, so that a serving file found unreadable half-way through a
+# page replaces what the page had drawn instead of leaving half a page above the message.
+page = st.empty()
 
-with st.sidebar:
-    st.caption("数据来源：各市开发区月度报告，经整理、校验后发布。")
-    key = data.file_key()
+try:
+    with st.sidebar:
+        st.caption("数据来源：各市开发区月度报告，经整理、校验后发布。")
+        key = data.file_key()
+        if key is None:
+            st.caption("尚无发布的数据")
+        else:
+            published = data.query("select max(published_at) as at from serving_meta")["at"].iloc[0]
+            st.caption(f"数据发布于 {fmt.beijing_time(published)}（北京时间）", help=f"发布文件：{key[0]}")
+
     if key is None:
-        st.caption("尚无发布的数据")
+        st.title("山西开发区月度数据")
+        st.info(data.NO_DATA_MESSAGE)
     else:
-        published = data.query("select max(published_at) as at from serving_meta")["at"].iloc[0]
-        st.caption(f"数据发布于 {fmt.beijing_time(published)}（北京时间）", help=f"发布文件：{key[0]}")
-
-if key is None:
+        with page.container():
+            nav.run()
+except data.UnreadableServingFile as error:
+    page.empty()
     st.title("山西开发区月度数据")
-    st.info(data.NO_DATA_MESSAGE)
-else:
-    nav.run()
+    data.show_unreadable(error)

@@ -68,21 +68,31 @@ def cmd_run(args: argparse.Namespace) -> int:
     import warnings
 
     warnings.filterwarnings("ignore", module="dagster")  # beta/preview notices about our own definitions
-    from orchestration import runner, settings
+    from orchestration import landing, runner, settings, warehouse
 
     if args.samples:
         copied = runner.copy_samples(Path(args.samples), settings.landing_dir())
         print(f"{copied} sample reports in {settings.landing_dir()}")
-    months = [args.month] if args.month else runner.landed_months()
-    if not months:
-        print(f"error: no reports in {settings.landing_dir()}/YYYY-MM/", file=sys.stderr)
-        return 2
-    if args.all and len(months) > 1:
-        # One run over the whole range (a single-run backfill); months without files are empty.
-        from orchestration.definitions import monthly
-
-        keys = monthly.get_partition_keys()
-        months = keys[keys.index(months[0]): keys.index(months[-1]) + 1]
+    if args.month:
+        if reason := landing.unrunnable(args.month):
+            print(f"error: {args.month} cannot run: {reason}", file=sys.stderr)
+            return 2
+        months = [args.month]
+    else:
+        months, skipped = landing.landed_months()
+        for name, reason in skipped:
+            print(f"skipped landing/{name}: {reason}", file=sys.stderr)
+        if not months:
+            print(f"error: no reports to run in {settings.landing_dir()}/YYYY-MM/", file=sys.stderr)
+            return 2
+        if len(months) > 1:
+            # One run over the whole range (a single-run backfill); months without files are empty.
+            keys = landing.runnable_months(landing.beijing_now())
+            months = keys[keys.index(months[0]): keys.index(months[-1]) + 1]
+    path = settings.warehouse_path()
+    if reason := warehouse.unreadable_reason(path):
+        print(f"error: {warehouse.corrupt_warehouse_advice(path, reason)}", file=sys.stderr)
+        return 1
     summary = runner.run_months(months)
     print(runner.format_summary(summary))
     return 0 if summary.success else 1
@@ -103,7 +113,17 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--samples", metavar="DIR", help="first copy sample reports (DIR/YYYY-MM/*) into the landing area")
     run.set_defaults(func=cmd_run)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted: nothing was published by this run; the serving file is as it was", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        # One plain sentence first; the traceback (for whoever fixes devzone) follows.
+        print(f"error: devzone {args.command} stopped on an unexpected error ({type(exc).__name__}: "
+              f"{str(exc).splitlines()[0] if str(exc) else ''}); nothing was published by this run. "
+              "The traceback follows.", file=sys.stderr)
+        raise
 
 
 if __name__ == "__main__":

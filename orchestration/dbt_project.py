@@ -11,8 +11,11 @@ from orchestration import settings
 settings.home()  # exports DEVZONE_HOME, which profiles.yml reads
 
 devzone_dbt = DbtProject(project_dir=settings.DBT_PROJECT_DIR)
-# The dbt of this interpreter's environment, whatever PATH says.
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+# The dbt of this interpreter's environment, whatever PATH says, started through `devzone-dbt`
+# (orchestration/dbt_child.py) so that it dies with the run that started it; plain dbt where the
+# project's entry points are not installed.
+DBT_CHILD = Path(sys.executable).with_name("devzone-dbt")
+DBT_EXECUTABLE = str(DBT_CHILD if DBT_CHILD.exists() else Path(sys.executable).with_name("dbt"))
 
 
 def dbt_resource() -> DbtCliResource:

@@ -4,7 +4,6 @@ Every asset is partitioned by month; a backfill of many months runs as one run. 
 DuckDB share the pool `duckdb_writer` (limit 1 in the instance's dagster.yaml).
 """
 import contextlib
-import hashlib
 import json
 from collections.abc import Iterator
 
@@ -12,14 +11,14 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration import publishing, quality, settings, warehouse
+from orchestration import landing, publishing, quality, settings, warehouse
 from orchestration.dbt_project import dbt_resource, devzone_dbt, ensure_manifest
 
 ensure_manifest()
 
 WRITER_POOL = "duckdb_writer"
 monthly = dg.MonthlyPartitionsDefinition(
-    start_date=settings.FIRST_MONTH, fmt="%Y-%m", timezone="Asia/Shanghai", end_offset=settings.months_ahead()
+    start_date=settings.FIRST_MONTH, fmt="%Y-%m", timezone=settings.TIMEZONE, end_offset=settings.months_ahead()
 )
 
 landing_reports = dg.AssetSpec(
@@ -40,13 +39,15 @@ managers_app = dg.AssetSpec(
 
 @contextlib.contextmanager
 def open_warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
-    """The working warehouse; a lock held by another process is transient and retried."""
+    """The working warehouse; a lock held by another process is transient and retried, a damaged
+    file fails the step with what to do."""
     try:
         con = warehouse.connect(settings.warehouse_path())
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise dg.RetryRequested(max_retries=5, seconds_to_wait=3) from exc
-        raise
+        path = settings.warehouse_path()
+        raise dg.Failure(warehouse.corrupt_warehouse_advice(path, str(exc).splitlines()[0])) from exc
     try:
         yield con
     finally:
@@ -60,7 +61,9 @@ def month_dir(month: str):
 RAW_REPORT_TABLES = {
     "documents": "The month's current report documents: id (SHA-256), file name, size, encoding, raw and normalised text.",
     "document_history": "Every version of every report ever filed, current, superseded or withdrawn.",
-    "quarantine": "Files of the month that could not be read, with the reason.",
+    "quarantine": "Entries of the month's landing folder that were not read (unreadable, misfiled, links, "
+    "subfolders, oversized), with the reason.",
+    "duplicate_files": "Files whose bytes are those of a kept file of the month, with the kept file's name.",
 }
 FACT_TABLES = {
     "indicator_facts": "Indicator facts (value, unit, year-on-year growth, basis) with their evidence sentence and spans.",
@@ -86,23 +89,27 @@ def table_specs(op: str, tables: dict[str, str], deps) -> list[dg.AssetSpec]:
 def raw_reports(context: dg.AssetExecutionContext):
     """Read every landing file of the month into the raw tables; re-running replaces the month."""
     months = context.partition_keys
+    path = settings.warehouse_path()
+    if reason := warehouse.unreadable_reason(path):
+        raise dg.Failure(warehouse.corrupt_warehouse_advice(path, reason))
     totals = {"documents": 0, "duplicates": 0, "superseded": 0, "quarantined": 0}
     quarantined = []
     with open_warehouse() as con:
         for month in months:
-            result = warehouse.load_documents(con, month, month_dir(month))
-            totals["documents"] += len(result.current)
-            totals["duplicates"] += len(result.duplicates)
-            totals["superseded"] += len(result.superseded)
-            totals["quarantined"] += len(result.quarantined)
-            quarantined += [f"{month}/{name}: {reason}" for name, reason in result.quarantined]
-            for name, reason in result.quarantined:
-                context.log.error(f"quarantined {month}/{name}: {reason}")
+            filing = warehouse.load_documents(con, month, month_dir(month))
+            totals["documents"] += len(filing.current)
+            totals["duplicates"] += len(filing.duplicates)
+            totals["superseded"] += len(filing.superseded)
+            totals["quarantined"] += len(filing.refused)
+            quarantined += [f"{month}/{r.file_name}: {r.reason}" for r in filing.refused]
+            for refused in filing.refused:
+                context.log.error(f"quarantined {month}/{refused.file_name}: {refused.reason}")
     span = ", ".join(months) if len(months) <= 12 else f"{months[0]} … {months[-1]} ({len(months)})"
     yield dg.MaterializeResult(asset_key=["raw_reports", "documents"], metadata={
         "documents": totals["documents"], "duplicates": totals["duplicates"], "months": span,
     })
     yield dg.MaterializeResult(asset_key=["raw_reports", "document_history"], metadata={"superseded": totals["superseded"]})
+    yield dg.MaterializeResult(asset_key=["raw_reports", "duplicate_files"], metadata={"duplicates": totals["duplicates"]})
     yield dg.MaterializeResult(asset_key=["raw_reports", "quarantine"], metadata={
         "quarantined": totals["quarantined"],
         "files": dg.MetadataValue.md("\n".join(f"- {q}" for q in quarantined) or "none"),
@@ -297,26 +304,14 @@ monthly_schedule = dg.build_schedule_from_partitioned_job(
 )
 
 
-def landing_fingerprint(month: str) -> str:
-    """Changes when a file of the month's landing folder is added, removed or rewritten."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in month_dir(month).iterdir() if p.is_file()):
-        stat = path.stat()
-        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
-
-
 @dg.sensor(job=monthly_pipeline, minimum_interval_seconds=60, description="Runs a month whose landing folder changed.")
 def landing_sensor(context: dg.SensorEvaluationContext):
     seen = json.loads(context.cursor) if context.cursor else {}
-    landing = settings.landing_dir()
-    valid = set(monthly.get_partition_keys())
-    months = sorted(p.name for p in landing.iterdir() if p.is_dir()) if landing.is_dir() else []
+    months, skipped = landing.landed_months()
+    for name, reason in skipped:
+        context.log.warning(f"landing/{name} is not run: {reason}")
     for month in months:
-        if month not in valid:
-            context.log.warning(f"landing/{month} is not a month the pipeline can run (expected YYYY-MM from {settings.FIRST_MONTH} to last month)")
-            continue
-        fingerprint = landing_fingerprint(month)
+        fingerprint = landing.fingerprint(month_dir(month))
         if seen.get(month) != fingerprint:
             seen[month] = fingerprint
             yield dg.RunRequest(partition_key=month, run_key=f"{month}:{fingerprint[:16]}")

@@ -3,11 +3,13 @@
 The app must never open the working warehouse (DuckDB allows one writer, and a reader blocks it).
 The marts are copied into a new file beside the serving file, checkpointed and closed, then
 renamed over it: readers see the old file or the new one, never a half-built one, and a run
-killed before the rename leaves the previous file as it was.
+killed before the rename leaves the previous file as it was. The building file of such a run is
+removed by the next publish.
 """
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,9 +27,30 @@ def served_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
     return [name for (name,) in rows if name.startswith(SERVED_PREFIXES)]
 
 
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0 only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, as another user's process
+        pass
+    return True
+
+
+def remove_stale_builds(serving: Path) -> None:
+    """Remove the building files (and their write-ahead logs) of runs killed before their rename:
+    nothing else ever would. A file whose process still runs is a publish under way and is kept."""
+    pattern = re.compile(rf"\.{re.escape(serving.stem)}\.(\d+)\.building\.duckdb(\.wal)?")
+    for path in serving.parent.iterdir():
+        match = pattern.fullmatch(path.name)
+        if match and not process_alive(int(match[1])):
+            path.unlink(missing_ok=True)
+
+
 def publish(warehouse: Path, serving: Path, months: list[str], run_id: str) -> dict:
     """Copy the marts of `warehouse` into `serving` atomically; returns what was published."""
     serving.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_builds(serving)
     building = serving.with_name(f".{serving.stem}.{os.getpid()}.building.duckdb")
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)

@@ -72,7 +72,7 @@ IDENTITY_COLUMNS = (
 SUM_TOLERANCE = 0.01  # a city's total "equals" the sum of its zones within this
 CROSS_COLUMNS = (
     "check", "period", "city", "zone", "zone_key", "zone_code", "indicator_code", "basis", "unit",
-    "doc_id", "file_name", "fact_count",
+    "doc_id", "file_name", "fact_count", "stated_period",
     "zone_value", "city_value",
     "zones_value_sum", "zone_count", "stated_yoy_pct", "implied_yoy_pct", "yoy_gap_pp", "sign_agrees",
     "value", "previous_period", "previous_value",
@@ -442,7 +442,7 @@ def _cross_rows(check: str, frame: pd.DataFrame) -> pd.DataFrame:
 def _document_rows(frames: MonthFrames) -> pd.DataFrame:
     documents = frames.documents
     if documents.empty or "doc_id" not in documents.columns:
-        return pd.DataFrame(columns=["doc_id", "file_name", "fact_count"])
+        return pd.DataFrame(columns=["doc_id", "file_name", "fact_count", "stated_period"])
     out = documents.copy()
     if "fact_count" not in out.columns:  # count the raw facts of each document
         counts: dict[str, int] = {}
@@ -452,7 +452,7 @@ def _document_rows(frames: MonthFrames) -> pd.DataFrame:
                     counts[doc_id] = counts.get(doc_id, 0) + int(n)
         out["fact_count"] = out["doc_id"].map(counts).fillna(0)
     out["fact_count"] = pd.to_numeric(out["fact_count"], errors="coerce").fillna(0).astype("int64")
-    keep = [c for c in ("doc_id", "file_name", "fact_count") if c in out.columns]
+    keep = [c for c in ("doc_id", "file_name", "fact_count", "stated_period") if c in out.columns]
     return out[keep]
 
 
@@ -950,7 +950,7 @@ def load_month_frames(con: "duckdb.DuckDBPyConnection", period: str, marts_schem
     previous = previous_period(period)
     documents = frame(
         """
-        select d.doc_id, d.file_name, d.report_city,
+        select d.doc_id, d.file_name, d.report_city, d.stated_period,
                coalesce(i.n, 0) + coalesce(p.n, 0) as fact_count
         from raw.documents d
         left join (select doc_id, count(*) as n from raw.indicator_facts where period = ? group by doc_id) i using (doc_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,14 +41,26 @@ LAUNCHER_TAG = "devzone/launcher"
 
 @contextlib.contextmanager
 def pipeline_lock():
-    """One `devzone run` at a time per home (DuckDB has one writer anyway)."""
+    """One `devzone run` at a time per home (DuckDB has one writer anyway). The holder writes its
+    pid into the lock file, so that a second run can say whom it waits for."""
     path = settings.home() / "pipeline.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            print(f"waiting for another run on this home (pid {holder})", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
         try:
             yield
         finally:
+            handle.truncate(0)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
@@ -66,11 +79,6 @@ def reap_orphaned_runs(dagster_instance) -> list[str]:
     return reaped
 
 
-def landed_months() -> list[str]:
-    landing = settings.landing_dir()
-    return sorted(p.name for p in landing.iterdir() if p.is_dir() and any(p.iterdir())) if landing.is_dir() else []
-
-
 @dataclass
 class RunSummary:
     success: bool
@@ -78,13 +86,14 @@ class RunSummary:
     months: list[str]
     documents: dict[str, int] = field(default_factory=dict)
     superseded: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
     facts_per_city: dict[str, int] = field(default_factory=dict)
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)  # ERROR severity: blocks publishing
     checks_warned: list[str] = field(default_factory=list)  # WARN severity: recorded and shown
     published: bool = False
-    errors: list[str] = field(default_factory=list)
+    failed_steps: list[tuple[str, str]] = field(default_factory=list)  # (step, what it said)
 
 
 def run_months(months: list[str]) -> RunSummary:
@@ -100,8 +109,9 @@ def run_months(months: list[str]) -> RunSummary:
     else:
         tags.update({ASSET_PARTITION_RANGE_START_TAG: months[0], ASSET_PARTITION_RANGE_END_TAG: months[-1]})
         kwargs = {}
-    # The console shows errors; the full run log is in the Dagster UI and the summary says what failed.
-    quiet = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+    # The terminal shows the summary, which opens with what failed and what to do; the full run log,
+    # tracebacks included, is in the Dagster UI.
+    quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     log = settings.home() / "logs" / "devzone-run.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     # dbt's progress lines go to the log file (and to the run's logs in the Dagster UI), not the terminal.
@@ -126,9 +136,39 @@ def run_months(months: list[str]) -> RunSummary:
         e.event_type == DagsterEventType.ASSET_MATERIALIZATION and e.asset_key.path == ["serving_snapshot"]
         for e in result.all_events
     )
-    summary.errors = [e.message for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE]
+    summary.failed_steps = [(e.step_key or "", failure_message(e)) for e in result.all_events
+                            if e.event_type == DagsterEventType.STEP_FAILURE]
     fill_from_warehouse(summary)
     return summary
+
+
+def failure_message(event) -> str:
+    """What a failed step said: the description of a `dg.Failure` (written for people), else the
+    first line of the error."""
+    data = event.step_failure_data
+    if data.user_failure_data and data.user_failure_data.description:
+        return data.user_failure_data.description
+    return (data.error.message if data.error else event.message or "").strip().splitlines()[0]
+
+
+def failure_sentence(summary: RunSummary) -> str | None:
+    """One plain sentence on what failed and what to do; None when the run succeeded."""
+    log = settings.home() / "logs" / "devzone-run.log"
+    if summary.failed_steps:
+        step, message = summary.failed_steps[0]
+        if step == "raw_reports" or "corrupt" in message:
+            return message
+        if "dbt" in step:
+            return (f"dbt build failed (a model or one of its tests): see {log}; fix the model or the facts "
+                    "and run the month again. The serving file is unchanged.")
+        return f"step {step} failed: {message}. See {log}; the serving file is unchanged."
+    if summary.checks_failed:
+        return (f"the quality gate stopped publishing: {len(summary.checks_failed)} check(s) failed with severity "
+                "ERROR (listed below); correct the reports or the facts and run the month again. "
+                "The serving file is unchanged.")
+    if not summary.success:
+        return f"the run failed: see {log}. The serving file is unchanged."
+    return None
 
 
 def fill_from_warehouse(summary: RunSummary) -> None:
@@ -147,6 +187,10 @@ def fill_from_warehouse(summary: RunSummary) -> None:
             "select period, file_name from raw.document_history where status <> 'current' and period between ? and ? order by 1, 2",
             [lo, hi],
         ).fetchall()]
+        summary.duplicates = [f"{p}/{n}: same bytes as {k}" for p, n, k in con.execute(
+            "select period, file_name, duplicate_of from raw.duplicate_files where period between ? and ? order by 1, 2",
+            [lo, hi],
+        ).fetchall()]
         summary.quarantined = [f"{p}/{n}: {r}" for p, n, r in con.execute(
             "select period, file_name, reason from raw.quarantine where period between ? and ? order by 1, 2", [lo, hi]
         ).fetchall()]
@@ -161,12 +205,15 @@ def fill_from_warehouse(summary: RunSummary) -> None:
 
 
 def format_summary(summary: RunSummary) -> str:
-    lines = [
+    sentence = failure_sentence(summary)
+    lines = [f"error: {sentence}"] if sentence else []
+    lines += [
         f"run {summary.run_id}: {'succeeded' if summary.success else 'FAILED'}",
         f"months: {summary.months[0]}" + (f" … {summary.months[-1]} ({len(summary.months)})" if len(summary.months) > 1 else ""),
         f"documents read: {sum(summary.documents.values())}"
         + (f" ({', '.join(f'{m}: {n}' for m, n in summary.documents.items())})" if summary.documents else ""),
         f"superseded: {len(summary.superseded)}" + "".join(f"\n  {s}" for s in summary.superseded),
+        f"duplicates: {len(summary.duplicates)}" + "".join(f"\n  {d}" for d in summary.duplicates),
         f"quarantined: {len(summary.quarantined)}" + "".join(f"\n  {q}" for q in summary.quarantined),
         "facts per city: " + ", ".join(f"{c} {n}" for c, n in summary.facts_per_city.items()),
         f"checks: {summary.checks_passed} passed, {len(summary.checks_failed)} failed (ERROR), "
@@ -174,7 +221,7 @@ def format_summary(summary: RunSummary) -> str:
         + "".join(f"\n  failed: {c}" for c in summary.checks_failed)
         + "".join(f"\n  warning: {c}" for c in summary.checks_warned),
     ]
-    lines += [f"error: {e}" for e in summary.errors]
+    lines += [f"failed step {step}: {message}" for step, message in summary.failed_steps]
     lines.append(f"log: {settings.home() / 'logs' / 'devzone-run.log'}")
     lines.append(f"quality report (Data Docs): {settings.data_docs_dir() / 'index.html'}")
     if summary.published:

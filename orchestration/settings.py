@@ -12,12 +12,19 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 FIRST_MONTH = "2021-01"
+TIMEZONE = "Asia/Shanghai"  # months close at midnight Beijing time
 
 
 def months_ahead() -> int:
     """Months after the last complete month that are partitions too: 0 in production; benchmarks
     of ten years of synthetic history need months that have not happened yet."""
     return int(os.environ.get("DEVZONE_MONTHS_AHEAD", "0"))
+
+
+def max_file_bytes() -> int:
+    """Landing files above this size are quarantined, not read: a report is a few megabytes at
+    most, and a bigger file would hold the warehouse's single writer for minutes."""
+    return int(float(os.environ.get("DEVZONE_MAX_FILE_MB", "20")) * 2**20)
 
 
 def home() -> Path:

@@ -9,17 +9,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from orchestration.extraction import Document, ReadError, extract_document, read_document
-from orchestration.extraction.normalising import normalise
-from orchestration.extraction.reference import Reference, load_reference
-from orchestration.extraction.segmenting import segment
+from orchestration import settings
+from orchestration.extraction import Document, extract_document
+from orchestration.extraction.reference import load_reference
+from orchestration.landing import MonthFiling, file_month
 
 RAW_DDL = """
 create schema if not exists raw;
@@ -28,12 +26,15 @@ create table if not exists raw.documents (
     doc_id varchar not null,          -- SHA-256 of the file's bytes
     file_name varchar not null,
     size_bytes bigint not null,
-    encoding varchar not null,        -- utf-8, utf-8-sig, gb18030, docx, pdf
+    encoding varchar not null,        -- utf-8, utf-8-sig, gb18030, utf-16-le, utf-32-be, html/utf-8, docx, pdf
     report_city varchar,              -- the one city the report is about; null for a multi-city bulletin
     raw_text varchar not null,
     normalised_text varchar not null,
     filed_at timestamp not null,      -- the landing file's modification time
     status varchar not null,          -- current
+    report_kind varchar,              -- monthly_report | campaign_report | bulletin | table (seed report_kinds)
+    is_revision boolean,              -- the text says it corrects or replaces an earlier report
+    stated_period varchar,            -- the words that state the period covered (上半年, 2024年1-9月); null if none
     primary key (period, doc_id)
 );
 create table if not exists raw.document_history (
@@ -44,6 +45,7 @@ create table if not exists raw.document_history (
     filed_at timestamp not null,
     status varchar not null,          -- current | superseded | withdrawn (no longer in the landing folder)
     superseded_by varchar,            -- doc_id of the version that replaced it
+    report_kind varchar,
     primary key (period, doc_id)
 );
 create table if not exists raw.quarantine (
@@ -99,7 +101,18 @@ create table if not exists raw.pipeline_facts (
     value_end integer not null,
     primary key (period, doc_id, fact_seq)
 );
--- Warehouses built before facts carried a confidence gain the columns (rows read as high).
+create table if not exists raw.duplicate_files (
+    period varchar not null,
+    file_name varchar not null,       -- a file whose bytes are those of a kept file
+    doc_id varchar not null,
+    duplicate_of varchar not null,    -- the kept file's name
+    primary key (period, file_name)
+);
+-- Columns added since the first warehouses were built (old rows read as the defaults).
+alter table raw.documents add column if not exists report_kind varchar default 'monthly_report';
+alter table raw.documents add column if not exists is_revision boolean default false;
+alter table raw.documents add column if not exists stated_period varchar;
+alter table raw.document_history add column if not exists report_kind varchar default 'monthly_report';
 alter table raw.indicator_facts add column if not exists confidence varchar default 'high';
 alter table raw.indicator_facts add column if not exists review_reasons varchar;
 alter table raw.pipeline_facts add column if not exists confidence varchar default 'high';
@@ -149,15 +162,6 @@ PROVENANCE_COLUMNS = ("evidence", "evidence_start", "evidence_end", "value_start
 FACT_HEAD_COLUMNS = ("period", "doc_id", "fact_seq", "file_name")
 
 
-@dataclass
-class MonthDocuments:
-    period: str
-    current: list[str] = field(default_factory=list)  # file names
-    duplicates: list[str] = field(default_factory=list)
-    superseded: list[str] = field(default_factory=list)
-    quarantined: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
-
-
 @contextlib.contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
     """All or nothing: a failed or killed step leaves the month as it was."""
@@ -184,6 +188,36 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], c
         con.unregister("rows_to_insert")
 
 
+def unreadable_reason(path: Path) -> str | None:
+    """Why the working warehouse cannot be used (corrupt, truncated, not a DuckDB file), or None.
+    Checked before a run writes anything: a run that wrote its raw tables into a damaged file
+    would fail later in dbt with a message that names neither the file nor the remedy. A lock held
+    by another process is not damage."""
+    if not path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        message = str(exc).splitlines()[0]
+        return None if "lock" in message.lower() else message
+    try:
+        for schema, table in con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = current_database()"
+        ).fetchall():
+            # Every column of every row: DuckDB verifies a block's checksum when it reads it.
+            con.execute(f'select max(hash(columns(*))) from "{schema}"."{table}"').fetchone()
+    except duckdb.Error as exc:
+        return str(exc).splitlines()[0]
+    finally:
+        con.close()
+    return None
+
+
+def corrupt_warehouse_advice(path: Path, reason: str) -> str:
+    return (f"{path.name} is corrupt ({reason}): move it aside and run `devzone run --all` to rebuild it "
+            f"from {path.parent / 'landing'}/")
+
+
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
@@ -193,85 +227,63 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def report_city(normalised_text: str, ref: Reference) -> str | None:
-    """The city a report is about, when it is about one city only."""
-    cities = {p.city for p in segment(normalised_text, ref)}
-    return cities.pop() if len(cities) == 1 else None
+DOCUMENT_COLUMNS = (
+    "period", "doc_id", "file_name", "size_bytes", "encoding", "report_city", "raw_text", "normalised_text",
+    "filed_at", "status", "report_kind", "is_revision", "stated_period",
+)
+HISTORY_COLUMNS = ("period", "doc_id", "file_name", "report_city", "filed_at", "status", "superseded_by", "report_kind")
 
 
-def load_documents(con: duckdb.DuckDBPyConnection, period: str, month_dir: Path) -> MonthDocuments:
-    """Read every file filed for `period` and replace the month's documents in one transaction.
+def load_documents(con: duckdb.DuckDBPyConnection, period: str, month_dir: Path) -> MonthFiling:
+    """Read every entry filed for `period` and replace the month's documents in one transaction.
 
-    A byte-identical file filed twice is one document. Of several versions of one city's report
-    (or of one file name, for multi-city bulletins) the last filed is current and the others are
-    superseded; every version stays in raw.document_history. Unreadable files are quarantined.
+    What becomes of each entry is decided by the landing contract (orchestration/landing.py);
+    every version stays in raw.document_history, duplicates in raw.duplicate_files, refused
+    entries in raw.quarantine with the reason.
     """
     ref = load_reference()
-    result = MonthDocuments(period)
-    versions: dict[str, Document] = {}
-    filed: dict[str, datetime] = {}
-    quarantined: list[tuple] = []
-    files = sorted(p for p in month_dir.iterdir() if p.is_file() and not p.name.startswith(".")) if month_dir.is_dir() else []
-    for path in files:
-        try:
-            document = read_document(path)
-        except ReadError as exc:
-            data = path.read_bytes() if path.exists() else b""
-            quarantined.append((period, path.name, hashlib.sha256(data).hexdigest() if data else None, len(data), exc.reason))
-            result.quarantined.append((path.name, exc.reason))
-            continue
-        if document.doc_id in versions:
-            result.duplicates.append(path.name)
-            continue
-        versions[document.doc_id] = document
-        filed[document.doc_id] = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).replace(tzinfo=None)
-
-    # Group versions of the same report; the last filed (then the last name) is current.
-    normalised = {doc_id: normalise(d.text, ref.city_heading_re) for doc_id, d in versions.items()}
-    groups: dict[str, list[tuple[Document, str | None]]] = {}
-    for document in versions.values():
-        city = report_city(normalised[document.doc_id], ref)
-        groups.setdefault(city or f"file:{document.file_name}", []).append((document, city))
-    current_rows, history_rows = [], []
-    for members in groups.values():
-        members.sort(key=lambda m: (filed[m[0].doc_id], m[0].file_name, m[0].doc_id))
-        winner, winner_city = members[-1]
-        current_rows.append((
-            period, winner.doc_id, winner.file_name, winner.size, winner.encoding, winner_city, winner.text,
-            normalised[winner.doc_id], filed[winner.doc_id], "current",
-        ))
-        result.current.append(winner.file_name)
-        history_rows.append((period, winner.doc_id, winner.file_name, winner_city, filed[winner.doc_id], "current", None))
-        for document, city in members[:-1]:
-            result.superseded.append(document.file_name)
-            history_rows.append((period, document.doc_id, document.file_name, city, filed[document.doc_id], "superseded", winner.doc_id))
+    filing = file_month(period, month_dir, ref, settings.max_file_bytes())
+    current_rows = [
+        (period, f.document.doc_id, f.document.file_name, f.document.size, f.document.encoding, f.report_city,
+         f.document.text, f.normalised, f.filed_at, "current", f.kind, f.is_revision, f.stated.words if f.stated else None)
+        for f in filing.current
+    ]
+    history_rows = [
+        (period, f.document.doc_id, f.document.file_name, f.report_city, f.filed_at, "current", None, f.kind)
+        for f in filing.current
+    ] + [
+        (period, f.document.doc_id, f.document.file_name, f.report_city, f.filed_at, "superseded", successor, f.kind)
+        for f, successor in filing.superseded
+    ]
+    quarantined = [(period, r.file_name, r.doc_id, r.size, r.reason) for r in filing.refused]
+    duplicates = [(period, name, doc_id, kept) for name, doc_id, kept in filing.duplicates]
 
     with transaction(con):
         previous = con.execute(
-            "select doc_id, report_city, file_name from raw.documents where period = ?", [period]
+            "select doc_id, report_city, file_name, report_kind from raw.documents where period = ?", [period]
         ).fetchall()
-        con.execute("delete from raw.documents where period = ?", [period])
-        con.execute("delete from raw.quarantine where period = ?", [period])
-        insert_rows(con, "raw.documents", current_rows)
+        for table in ("raw.documents", "raw.quarantine", "raw.duplicate_files"):
+            con.execute(f"delete from {table} where period = ?", [period])
+        insert_rows(con, "raw.documents", current_rows, DOCUMENT_COLUMNS)
         insert_rows(con, "raw.quarantine", quarantined)
-        # Versions seen before and gone now: superseded by the current report of the same key,
-        # or withdrawn when nothing replaced them.
-        current_by_key = {(r[5] or f"file:{r[2]}"): r[1] for r in current_rows}
-        seen = {r[1] for r in history_rows}
-        for doc_id, city, file_name in previous:
+        insert_rows(con, "raw.duplicate_files", duplicates)
+        # Versions seen before and gone now: superseded by the current file of the same name, else by
+        # the city's current document of the same kind; withdrawn when nothing replaced them.
+        by_name = {f.document.file_name: f.document.doc_id for f in filing.current}
+        by_family = {(f.report_city, f.kind): f.document.doc_id for f in filing.current if f.report_city}
+        seen = {row[1] for row in history_rows}
+        for doc_id, city, file_name, kind in previous:
             if doc_id in seen:
                 continue
-            successor = current_by_key.get(city or f"file:{file_name}")
+            successor = by_name.get(file_name) or (by_family.get((city, kind)) if city else None)
             con.execute(
                 "update raw.document_history set status = ?, superseded_by = ? where period = ? and doc_id = ?",
                 ["superseded" if successor else "withdrawn", successor, period, doc_id],
             )
-            if successor:
-                result.superseded.append(file_name)
         for row in history_rows:
             con.execute("delete from raw.document_history where period = ? and doc_id = ?", [row[0], row[1]])
-        insert_rows(con, "raw.document_history", history_rows)
-    return result
+        insert_rows(con, "raw.document_history", history_rows, HISTORY_COLUMNS)
+    return filing
 
 
 def load_facts(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, int]:

@@ -31,6 +31,7 @@ TITLES = {
 MONTH = "2023-06"
 CITY = "太原市"
 NO_DATA = "还没有发布的数据"
+UNREADABLE = "发布文件损坏，请重新运行 make run"
 
 
 def app_at(page: str | None = None):
@@ -341,6 +342,14 @@ def test_quality_lists_quarantined_files_with_the_reason(edited_serving):
     assert quarantined[["文件", "隔离原因"]].values.tolist() == [["broken.pdf", "no text layer: the PDF is a scan without OCR"]]
 
 
+def test_quality_lists_each_files_kind_and_stated_period_and_a_duplicates_kept_file(served):
+    at = app_at("quality")
+    at.selectbox(key="quality_month").select(MONTH).run()
+    files = next(d.value for d in at.dataframe if "类型" in d.value.columns)
+    assert set(files["类型"]) == {"月度报告"}
+    assert files["所述期间"].notna().all() and "重复于" in files.columns
+
+
 def test_empty_state_shows_the_one_message(tmp_path, monkeypatch):
     monkeypatch.setenv("DEVZONE_HOME", str(tmp_path / "nothing_here"))
     at = app_at()
@@ -350,6 +359,23 @@ def test_empty_state_shows_the_one_message(tmp_path, monkeypatch):
         at.switch_page(f"pages_/{page}.py").run()
         assert not at.exception
         assert any(NO_DATA in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("damage", [
+    pytest.param(lambda content: content[: len(content) * 2 // 5], id="truncated"),
+    pytest.param(lambda content: os.urandom(len(content)), id="garbage"),
+])
+def test_an_unreadable_serving_file_shows_one_message_on_every_page(built_home, tmp_path, monkeypatch, damage):
+    home, _ = built_home
+    serving = tmp_path / "serving.duckdb"
+    serving.write_bytes(damage((home / "serving.duckdb").read_bytes()))
+    monkeypatch.setenv("DEVZONE_HOME", str(tmp_path))
+    at = app_at()
+    for page in PAGES:
+        at.switch_page(f"pages_/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert [e.value for e in at.error] == [UNREADABLE], page
+        assert str(serving) in texts(at)  # the file, for the engineer
 
 
 def test_a_newly_published_file_is_picked_up(tmp_path, monkeypatch):

@@ -1,5 +1,7 @@
-"""The `devzone extract` command: JSON Lines on stdout, errors on stderr, exit status."""
+"""The `devzone` commands: `extract` prints JSON Lines, errors on stderr; `run` refuses what it
+cannot do in one plain line, before anything is written."""
 import json
+import os
 import subprocess
 import sys
 
@@ -40,3 +42,59 @@ def test_all_files_read_exits_zero_and_period_flag_wins(tmp_path):
 def test_invalid_period_is_rejected():
     out = run("extract", "x.txt", "--period", "2023-13")
     assert out.returncode == 2 and "period must be YYYY-MM" in out.stderr
+
+
+def test_a_month_that_cannot_run_is_refused_in_one_line(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "orchestration.cli", "run", "--month", "2099-01"], capture_output=True,
+                         text=True, cwd=ROOT, env={**os.environ, "DEVZONE_HOME": str(tmp_path)})
+    assert out.returncode == 2
+    assert out.stderr.strip() == "error: 2099-01 cannot run: a future month"
+
+
+def test_a_corrupt_warehouse_is_named_with_the_remedy_before_anything_is_written(tmp_path):
+    (tmp_path / "landing" / "2023-06").mkdir(parents=True)
+    (tmp_path / "landing" / "2023-06" / "r.txt").write_text("晋中市开发区\n上半年，全市开发区工业投资完成9.6亿元。", encoding="utf-8")
+    damaged = tmp_path / "warehouse.duckdb"
+    damaged.write_bytes(b"not a database" * 1000)
+    out = subprocess.run([sys.executable, "-m", "orchestration.cli", "run", "--all"], capture_output=True, text=True,
+                         cwd=ROOT, env={**os.environ, "DEVZONE_HOME": str(tmp_path)})
+    assert out.returncode == 1
+    first = out.stderr.strip().splitlines()[0]
+    assert first.startswith("error: warehouse.duckdb is corrupt (")
+    assert first.endswith(f"move it aside and run `devzone run --all` to rebuild it from {tmp_path / 'landing'}/")
+    assert "Traceback" not in out.stderr
+    assert damaged.read_bytes() == b"not a database" * 1000
+
+
+def test_a_second_run_says_whom_it_waits_for(tmp_path, monkeypatch, capsys):
+    from orchestration import runner
+
+    monkeypatch.setenv("DEVZONE_HOME", str(tmp_path))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import time; from orchestration import runner\n"
+         "with runner.pipeline_lock():\n    print('held', flush=True); time.sleep(1.5); print('releasing', flush=True)"],
+        cwd=ROOT, env={**os.environ, "DEVZONE_HOME": str(tmp_path)}, stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    with runner.pipeline_lock():
+        assert holder.stdout.readline().strip() == "releasing"  # entered only once the holder let go
+    holder.wait()
+    assert capsys.readouterr().err.strip() == f"waiting for another run on this home (pid {holder.pid})"
+
+
+def test_a_damaged_block_inside_the_warehouse_is_found_before_the_run(tmp_path):
+    """Damage inside a table (the file still opens) is found by reading every column, which checks
+    each block's checksum; a sound warehouse passes."""
+    import duckdb
+
+    from orchestration.warehouse import unreadable_reason
+
+    path = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create schema raw; create table raw.facts as select range as id, 'evidence ' || range as evidence from range(300000)")
+    con.close()
+    assert unreadable_reason(path) is None
+    with open(path, "r+b") as handle:
+        handle.seek(path.stat().st_size // 2)
+        handle.write(bytes(range(256)) * 16)
+    assert "checksum" in unreadable_reason(path)

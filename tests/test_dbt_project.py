@@ -79,10 +79,13 @@ def dbt(tmp_path_factory):
     landing = home / "landing"
     for month in sorted(p for p in SAMPLES.iterdir() if p.is_dir()):
         shutil.copytree(month, landing / month.name)
-    # A synthetic previous month: the first 2023-06 report filed again under 2023-05.
+    # A synthetic previous month: the first 2023-06 report filed again under 2023-05, its stated
+    # period changed to match (a report stating 上半年 under 2023-05 would be quarantined as misfiled).
     (landing / PREVIOUS).mkdir(exist_ok=True)
     first = sorted(p for p in (landing / WINDOW).iterdir() if p.suffix == ".txt")[0]
-    shutil.copy(first, landing / PREVIOUS / first.name)
+    text = first.read_text(encoding="utf-8-sig")
+    assert "上半年" in text[:200]
+    (landing / PREVIOUS / first.name).write_text(text.replace("上半年", "1-5月", 1), encoding="utf-8")
 
     saved = {k: os.environ.get(k) for k in ("DEVZONE_HOME", "DO_NOT_TRACK")}
     os.environ["DEVZONE_HOME"] = str(home)

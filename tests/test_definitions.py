@@ -89,3 +89,25 @@ def test_sensor_requests_a_run_for_a_month_whose_landing_folder_changed(tmp_path
     again = list(landing_sensor(context))
     assert [r.partition_key for r in again] == ["2023-09"]
     assert again[0].run_key != next(r.run_key for r in first if r.partition_key == "2023-09")
+
+
+def test_the_months_a_run_can_take_are_the_partitions():
+    """The command line decides what it can run without loading Dagster; both must agree."""
+    from orchestration import landing
+    from orchestration.definitions import monthly
+
+    assert landing.runnable_months(landing.beijing_now()) == monthly.get_partition_keys()
+
+
+def test_a_symlink_added_to_a_landed_month_triggers_a_run_that_quarantines_it(tmp_path, monkeypatch):
+    from orchestration.definitions import landing_sensor
+
+    monkeypatch.setenv("DEVZONE_HOME", str(tmp_path))
+    month = tmp_path / "landing" / "2023-06"
+    month.mkdir(parents=True)
+    (month / "a.txt").write_text("晋中市开发区", encoding="utf-8")
+    context = dg.build_sensor_context()
+    assert len(list(landing_sensor(context))) == 1
+    (month / "b.txt").symlink_to("/etc/hostname")
+    again = list(landing_sensor(dg.build_sensor_context(cursor=context.cursor)))
+    assert [r.partition_key for r in again] == ["2023-06"]

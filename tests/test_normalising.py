@@ -1,5 +1,7 @@
 """Normalising OCR'd bulletins: the layout rules of the genre, each on a small page."""
-from orchestration.extraction.normalising import normalise
+import random
+
+from orchestration.extraction.normalising import OpenParagraph, drop_repeated_paragraphs, ends_open, normalise
 from orchestration.extraction.reference import load_reference
 
 HEADING = load_reference().city_heading_re
@@ -108,3 +110,39 @@ def test_mojibake_fragments_go_and_the_digits_stay():
     assert norm("全市开发区税收收入完成12.6亿元，同比增长3.2%；顒。工业投资完成20.4亿元�，增长5%。") == [
         "全市开发区税收收入完成12.6亿元，同比增长3.2%。工业投资完成20.4亿元，增长5%。"
     ]
+
+
+# Stock phrases, as a bulletin's cities and months share them: every short piece of a line made of
+# them stands in many earlier lines.
+STOCK = ["全市开发区坚持项目为王，", "持续优化营商环境，", "推动主要指标稳步回升。", "园区配套设施不断完善，",
+         "企业服务水平进一步提升。", "规上工业增加值完成", "同比增长", "亿元，", "%。", "各开发区压实责任；"]
+
+
+def test_a_line_inside_an_earlier_line_is_dropped_exactly_as_a_search_of_the_text_before_it_finds():
+    rng = random.Random(10)
+    lines: list[str] = []
+    for i in range(1500):
+        source = rng.choice(lines) if lines and rng.random() < 0.3 else ""
+        if len(source) >= 20:  # a piece of an earlier line, cut anywhere
+            start = rng.randrange(len(source) - 19)
+            lines.append(source[start:rng.randint(start + 20, len(source))])
+        else:
+            lines.append("".join(rng.choice(STOCK) for _ in range(rng.randint(1, 9))) + (str(i) if rng.random() < 0.7 else ""))
+    kept, expected = "", []
+    for line in lines:
+        repeated = len(line) >= 20 and line in kept
+        expected.append("" if repeated else line)
+        kept += "" if repeated else line + "\n"
+    assert drop_repeated_paragraphs(lines) == expected
+    assert 100 < expected.count("") < 1000
+
+
+def test_a_paragraph_joined_line_by_line_ends_open_exactly_when_its_whole_text_does():
+    rng = random.Random(11)
+    pieces = ["开发区", "规上工业增加值完成", "项目", " ", "  ", "\t", "，", "。", "；", "12", "3.5", "亿元", "(一)", "一、",
+              "【", "】", "."]
+    for _ in range(3000):
+        paragraph = OpenParagraph(["".join(rng.choice(pieces) for _ in range(rng.randint(1, 20)))])
+        for _ in range(rng.randint(1, 8)):
+            still_open = paragraph.join("".join(rng.choice(pieces) for _ in range(rng.randint(1, 20))))
+            assert still_open == ends_open("".join(paragraph.parts))

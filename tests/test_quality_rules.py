@@ -20,7 +20,8 @@ import pytest
 from conftest import ROOT
 from orchestration import quality as q
 from orchestration import warehouse as w
-from orchestration.extraction import extract_path
+from orchestration.extraction import extract_document, read_document
+from orchestration.extraction.period import stated_period
 
 SAMPLES = ROOT / "samples" / "reports"
 WAREHOUSE = Path("/tmp/dzh/warehouse.duckdb")
@@ -36,8 +37,11 @@ def raw_frames(period: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """raw.indicator_facts, raw.pipeline_facts and the documents of a sample month."""
     indicators, pipelines, documents = [], [], []
     for path in sorted((SAMPLES / period).iterdir()):
-        facts = extract_path(path, period).facts
-        documents.append({"doc_id": facts[0]["doc_id"], "file_name": path.name, "fact_count": len(facts)})
+        document = read_document(path)
+        facts = extract_document(document, period).facts
+        stated = stated_period(document.text)
+        documents.append({"doc_id": facts[0]["doc_id"], "file_name": path.name, "fact_count": len(facts),
+                          "stated_period": stated.words if stated else None})
         for seq, f in enumerate(facts):
             row = {"period": period, "doc_id": f["doc_id"], "fact_seq": seq, "file_name": path.name, **f,
                    "review_reasons": ",".join(f["review_reasons"]) or None,
@@ -80,7 +84,7 @@ def fct_indicator_frame(ind: pd.DataFrame, ref: q.ReferenceData) -> pd.DataFrame
             "previous_period": f"{year}-{month - 1:02d}" if month > 1 else None,
             "previous_month_value": None, "single_month_value": None, "share_of_city_pct": None, "city_zone_rank": None,
             "document_id": r["doc_id"], "fact_id": f"{r['doc_id']}:{r['fact_seq']}", "evidence": r["evidence"],
-            "source_count": 1, "statement_count": 1, "has_conflicting_sources": False,
+            "source_count": 1, "statement_count": 1, "has_conflicting_sources": False, "conflicting_statements": None,
         }
     return pd.DataFrame(list(rows.values()))
 
@@ -100,6 +104,7 @@ def fct_pipeline_frame(pipe: pd.DataFrame, ref: q.ReferenceData) -> pd.DataFrame
             "zone_name": zone, "is_city_total": zone_key is None, "is_province": city_code is None and zone_key is None,
             "scope": r["scope"], "stage": r["stage"], **{m: None for m in MEASURES}, "reported_rate_pct": None,
             "document_id": r["doc_id"], "fact_ids": [], "evidence": r["evidence"], "measure_count": 0, "source_count": 1,
+            "has_conflicting_sources": False, "conflicting_statements": None,
         })
         row["reported_rate_pct" if r["measure"] == "rate_pct" else r["measure"]] = r["value"]
         row["fact_ids"].append(f"{r['doc_id']}:{r['fact_seq']}")
@@ -411,6 +416,15 @@ def test_document_without_facts_is_an_error(june, ref):
     check = assert_fails(results, "cross_checks", "document_facts: expect_column_values_to_be_between(fact_count)", "ERROR")
     assert check.failing_count == 1 and check.failing_sample[0]["file_name"] == "yuncheng_2023-06.pdf"
     assert "yuncheng_2023-06.pdf" in check.observed_value
+
+
+def test_document_that_states_no_period_is_a_warning(june, ref):
+    frames = copy_frames(june)
+    frames.documents.loc[frames.documents["file_name"] == "taiyuan_2023-06.txt", "stated_period"] = None
+    results = run(frames, ref, "cross_checks")
+    check = assert_fails(results, "cross_checks", "document_facts: expect_column_values_to_not_be_null(stated_period)", "WARN")
+    assert [row["file_name"] for row in check.failing_sample] == ["taiyuan_2023-06.txt"]
+    assert not errors(results)
 
 
 def test_fact_counts_are_computed_when_documents_lack_them(june, ref):

@@ -75,8 +75,8 @@ data.table(table, f"数据质量_{month}", key="quality_table")
 
 st.subheader("报告文件")
 DOCUMENT_COLUMNS = (
-    "period, file_name, report_city, document_status, encoding, filed_at, superseded_by_file_name, "
-    "quarantine_reason, indicator_fact_count, pipeline_fact_count"
+    "period, file_name, report_city, document_status, report_kind_name, stated_period, encoding, filed_at, "
+    "superseded_by_file_name, duplicate_of_file_name, quarantine_reason, indicator_fact_count, pipeline_fact_count"
 )
 docs = data.query(f"select {DOCUMENT_COLUMNS} from rpt_documents where period = ? order by document_status, file_name", [month])
 quarantined = data.query(
@@ -96,9 +96,12 @@ d = pd.DataFrame({
     "文件": docs["file_name"],
     "城市": docs["report_city"],
     "状态": docs["document_status"].map(labels.DOC_STATUS_LABELS).fillna(docs["document_status"]),
+    "类型": docs["report_kind_name"],
+    "所述期间": docs["stated_period"],
     "编码": docs["encoding"],
     "收到时间": docs["filed_at"].map(fmt.beijing_time),
     "被替代为": docs["superseded_by_file_name"],
+    "重复于": docs["duplicate_of_file_name"],
     "隔离原因": docs["quarantine_reason"],
     "指标数": docs["indicator_fact_count"],
     "三个一批数": docs["pipeline_fact_count"],

@@ -1,8 +1,9 @@
 {#- The shared placing of extracted statements (indicator or campaign): city code from the
     cities seed, zone key from the extractor's zone code (or the written name when the zone is
     not in the seeds), the area level, and the filing facts of the stating document that decide
-    between competing statements downstream. -#}
-{% macro placed_statements(staging_model, statement_columns) %}
+    between competing statements downstream: whether it is the city's own, how specific its kind
+    is to these statements (`kind_rank_column` of the report_kinds seed), when it was filed. -#}
+{% macro placed_statements(staging_model, statement_columns, kind_rank_column) %}
 with facts as (
     select * from {{ ref(staging_model) }}
 ),
@@ -12,7 +13,11 @@ cities as (
 ),
 
 documents as (
-    select period, document_id, report_city, filed_at from {{ ref('stg_documents') }}
+    select period, document_id, report_city, report_kind, filed_at from {{ ref('stg_documents') }}
+),
+
+report_kinds as (
+    select * from {{ ref('report_kinds') }}
 )
 
 select
@@ -48,6 +53,8 @@ select
     facts.value_start,
     facts.value_end,
     documents.report_city,
+    documents.report_kind,
+    report_kinds.{{ kind_rank_column }} as kind_rank,
     documents.filed_at,
     coalesce(documents.report_city = facts.city_name, false) as is_from_city_report
 from facts
@@ -56,4 +63,6 @@ left join cities
 left join documents
     on facts.period = documents.period
     and facts.document_id = documents.document_id
+left join report_kinds
+    on report_kinds.report_kind = documents.report_kind
 {% endmacro %}

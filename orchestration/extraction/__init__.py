@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +30,9 @@ def extract_document(document: Document, period: str | None, ref: Reference | No
     ref = ref or load_reference()
     text, digit_joins = normalise_with_joins(document.text, ref.city_heading_re)
     facts = extractor_for(ref).extract(segment(text, ref), period)
-    for f in facts:  # a number whose digits stood on two lines
-        if any(f.value_span[0] < at < f.value_span[1] for at in digit_joins):
+    for f in facts:  # a number whose digits stood on two lines (digit_joins is sorted)
+        first_after_start = bisect.bisect_right(digit_joins, f.value_span[0])
+        if first_after_start < len(digit_joins) and digit_joins[first_after_start] < f.value_span[1]:
             f.review_reasons.append("number_split_across_lines")
     return Extraction(document, text, [fact_record(f, document, period, ref) for f in facts])
 

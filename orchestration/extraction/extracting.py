@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ class Cursor:
     dated: list[tuple[int, int]] = field(default_factory=list)  # (position, year) of the dates that date a statement
     targets: list[tuple[int, int]] = field(default_factory=list)  # spans of target words (力争, 目标任务)
     known: list[tuple[int, int]] = field(default_factory=list)  # spans of every place and campaign word, sorted
+    known_reach: list[int] = field(default_factory=list)  # the furthest end of those spans so far
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,7 @@ class Extractor:
             dated=[(m.start(), int(m.group(1))) for m in DATED_YEAR.finditer(text)] if page.year and "年" in text else [],
             targets=[m.span() for m in TARGET.finditer(text)],
             known=known,
+            known_reach=list(itertools.accumulate((end for _, end in known), max)),
         )
         for m in numbers:
             created = len(state.facts)
@@ -278,9 +281,10 @@ class Extractor:
                 if other_metric is None and len(named) >= 2:
                     # "规上工业增加值完成2.17亿元(工业产值5.67亿元)，增加值同比增长29.5%": the growth
                     # names the tail of a figure's indicator stated earlier in the sentence
-                    earlier = next((f for f in reversed(state.facts) if f.sentence.start == sentence.start
-                                    and f.type == "indicator" and f.yoy_pct is None and f.value is not None
-                                    and any(w.endswith(named) for w in self.words_of[f.metric])), None)
+                    # (the sentence's facts are the last ones: the search stops at its start)
+                    in_sentence = itertools.takewhile(lambda f: f.sentence.start == sentence.start, reversed(state.facts))
+                    earlier = next((f for f in in_sentence if f.type == "indicator" and f.yoy_pct is None
+                                    and f.value is not None and any(w.endswith(named) for w in self.words_of[f.metric])), None)
                     if earlier:
                         earlier.yoy_pct = yoy
                         return
@@ -350,8 +354,8 @@ class Extractor:
         i = bisect.bisect_left(cur.full_stops, start)
         stop = cur.full_stops[i - 1] if i else -1  # a date at the head of a statement covers its ；-clauses
         head_start = min(stop + 1, clean_index(origin, sentence.start - p.start))
-        years = [year for at, year in cur.dated if head_start <= at < start]
-        return bool(years) and years[-1] < state.page.year
+        last = bisect.bisect_left(cur.dated, start, key=first) - 1  # the last date before the figure
+        return cur.dated[last][0] >= head_start and cur.dated[last][1] < state.page.year
 
     def counties(self, text: str) -> list["CountyMention"]:
         found = []
@@ -408,15 +412,16 @@ class Extractor:
         # A stage named inside brackets is a remark (投产一批项目N个，(经前期开工项目转化生成)总投资X).
         if "(" in text or "（" in text:
             brackets = [(b.start(), b.end()) for b in BRACKETED.finditer(text)]
-            found = [e for e in found if not (e[2].startswith(("stage_", "step_")) and any(a < e[0] < b for a, b in brackets))]
+            found = [e for e in found if not (e[2].startswith(("stage_", "step_")) and in_brackets(brackets, e[0]))]
         # A zone name, a rate or a campaign step hides the words inside it (山西转型综合改革示范区
-        # is not a scope word; 开工项目投产率 is not the stage 开工项目).
-        events, covered = [], []
+        # is not a scope word; 开工项目投产率 is not the stage 开工项目). (Read in order: whether a
+        # word is hidden is whether one read before it reaches past its start.)
+        events, covered_to = [], 0
         for start, end, kind, payload in sorted(found, key=lambda e: (e[0], e[2] != "zone")):
-            if any(a <= start < b for a, b in covered):
+            if start < covered_to:
                 continue
             if kind == "zone" or kind.startswith(("rate_", "step_", "stage_")):
-                covered.append((start, end))
+                covered_to = max(covered_to, end)
             events.append((start, kind, payload))
         return events, known
 
@@ -508,7 +513,7 @@ class Extractor:
                 state.stage = "all" if len(verbs) > 1 else STAGE_OF_VERB[verbs[0]]
                 state.step = "projects"
                 cur.previous_end = post.end()  # its stage words are read: they do not open the next figure
-            elif not self.counts_campaign_projects(text, start, end, unit, clause_left, cur.known):
+            elif not self.counts_campaign_projects(text, start, end, unit, clause_left, cur):
                 state.counted = False
                 state.pending_money = None
                 return
@@ -539,12 +544,12 @@ class Extractor:
             return
         self.add_pipeline(state, p, sentence, value_span, stage, measure, value)
 
-    def counts_campaign_projects(self, text, start, end, unit, clause_left, known) -> bool:
+    def counts_campaign_projects(self, text, start, end, unit, clause_left, cur) -> bool:
         """Whether a count before any stage words after it counts the campaign's projects: "项目N个"
         or "N个项目" (or N项), with nothing but the campaign's own words around 项目."""
         if unit not in ("个", "项"):
             return False
-        residue = campaign_residue(text, start - len(clause_left), start, known)
+        residue = campaign_residue(text, start - len(clause_left), start, cur.known, cur.known_reach)
         if not CAMPAIGN_QUALIFIER.match(residue):
             return False
         if unit == "个" and text.startswith("项目", end):
@@ -559,24 +564,27 @@ class Extractor:
         head = max(0, clean_index(origin, sentence.start - p.start))
         clause_end = TARGET_CLAUSE_END.search(text, end)
         tail_end = clause_end.start() if clause_end else len(text)
-        return any(head <= a and b <= start or end <= a and b <= tail_end for a, b in targets)
+        # Target words do not overlap: the first one starting after a point is the first to end.
+        before = bisect.bisect_left(targets, head, key=first)
+        after = bisect.bisect_left(targets, end, key=first)
+        return (before < len(targets) and targets[before][1] <= start) or (after < len(targets) and targets[after][1] <= tail_end)
 
     def metric_before(self, hits, lo, hi, unit) -> str | None:
         best = None
-        for s, e, code in hits:
-            if s >= lo and e <= hi and self.unit_fits(code, unit):
+        for s, e, code in hits_within(hits, lo, hi):
+            if e <= hi and self.unit_fits(code, unit):
                 if best is None or e > best[1] or (e == best[1] and s < best[0]):
                     best = (s, e, code)
         return best[2] if best else None
 
     def metric_between(self, hits, lo, hi) -> str | None:
-        inside = [h for h in hits if h[0] >= lo and h[1] <= hi]
+        inside = [h for h in hits_within(hits, lo, hi) if h[1] <= hi]
         return max(inside, key=lambda h: (h[1], -h[0]))[2] if inside else None
 
     def metric_after(self, hits, end, text, unit) -> str | None:
         """A noun right after the number names it (为47个项目办理承诺制手续)."""
-        for s, e, code in hits:
-            if end <= s <= end + 2 and self.unit_fits(code, unit) and not CLAUSE_BREAK.search(text[end:s]):
+        for s, e, code in hits_within(hits, end, end + 3):
+            if self.unit_fits(code, unit) and not CLAUSE_BREAK.search(text[end:s]):
                 return code
         return None
 
@@ -621,6 +629,24 @@ class Extractor:
             scope=state.scope or "event", stage=stage, measure=measure, subject_how=state.subject.how,
         ))
 
+
+def first(span: tuple) -> int:
+    return span[0]
+
+
+def hits_within(hits: list[tuple[int, int, str]], lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """The indicator words (in text order) that start from `lo` and before `hi`: a binary search,
+    where a scan of all of a paragraph's for each of its numbers cost a long paragraph the square
+    of its length."""
+    return hits[bisect.bisect_left(hits, lo, key=first):bisect.bisect_left(hits, hi, key=first)]
+
+
+def in_brackets(brackets: list[tuple[int, int]], at: int) -> bool:
+    """Whether `at` lies inside one of `brackets` (in order, apart)."""
+    i = bisect.bisect_left(brackets, at, key=first)  # the last bracket opening before `at`
+    return bool(i) and at < brackets[i - 1][1]
+
+
 def clean_with_origin(text: str) -> tuple[str, "Sequence[int]"]:
     """The text without quotation marks, and for each of its characters the original index."""
     if not QUOTE_CHAR.search(text):
@@ -661,13 +687,14 @@ def report_year(paragraphs: list[Paragraph], period: str | None) -> int | None:
     if period:
         return int(period[:4])
     years = []
+    page_date = [int(y.group(1)) for y in PAGE_DATE.finditer("\n".join(q.text for q in paragraphs[:PAGE_HEAD]))][:1]
     for p in paragraphs:
         for sentence in SENTENCE_OF_FIGURES.finditer(p.text):
             if NUMBER.search(sentence.group(0)):
                 years += [int(y.group(1)) for y in DATED_YEAR.finditer(sentence.group(0))]
         years += [int(y.group(1)) for y in ROUND_YEAR.finditer(p.text)]
         if THIS_YEAR.search(p.text):
-            years += [int(y.group(1)) for y in PAGE_DATE.finditer("\n".join(q.text for q in paragraphs[:PAGE_HEAD]))][:1]
+            years += page_date
     return max(years) if years else None
 
 
@@ -683,14 +710,13 @@ def marker_scan(groups: list[tuple[str, str]]) -> re.Pattern:
     return re.compile(f"(?={first_chars(markers)})(?:{markers})")
 
 
-def campaign_residue(text: str, lo: int, hi: int, known: list[tuple[int, int]]) -> str:
+def campaign_residue(text: str, lo: int, hi: int, known: list[tuple[int, int]], reach: list[int]) -> str:
     """text[lo:hi] without the words the reading already knows (places, subjects, campaign words;
-    `known` holds their spans) and without times and punctuation: what is left says whether a
-    count is the campaign's."""
-    kept, at = [], lo
-    for start, end in known:
-        if start >= hi:
-            break
+    `known` holds their spans, `reach` the furthest end among the first so many) and without times
+    and punctuation: what is left says whether a count is the campaign's."""
+    i = bisect.bisect_left(known, lo, key=first)  # the words before `lo` only cover its start
+    kept, at = [], max(lo, reach[i - 1]) if i else lo
+    for start, end in known[i:bisect.bisect_left(known, hi, key=first)]:
         if end <= at:
             continue
         if start > at:

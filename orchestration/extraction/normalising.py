@@ -107,6 +107,8 @@ PHOTO_CAPTION = re.compile(r"^(?:图为.*|.{0,60}[\s。（(]\s*[\u4e00-\u9fff]{2
 FURNITURE_MAX_CHARS = 40
 PAGE_NUMBER_MAX_CHARS = 16
 DUPLICATE_MIN_CHARS = 20
+REPEAT_STRIDE = 10  # (stride + key - 1 = DUPLICATE_MIN_CHARS: see EarlierLines)
+REPEAT_KEY_CHARS = DUPLICATE_MIN_CHARS - REPEAT_STRIDE + 1
 HEADING_MAX_CHARS = 25
 TITLE_MAX_CHARS = 64
 WEB_LINE_MAX_CHARS = 160
@@ -242,16 +244,54 @@ def drop_furniture(lines: list[str], city_heading: re.Pattern | None) -> list[st
 
 
 def drop_repeated_paragraphs(lines: list[str]) -> list[str]:
-    """A long line that already stands, whole, earlier in the text was printed twice by the layout."""
-    seen = ""
+    """A long line that already stands, whole, in an earlier line was printed twice by the layout."""
+    earlier = EarlierLines()
     out = []
     for line in lines:
-        if len(line) >= DUPLICATE_MIN_CHARS and line in seen:
-            out.append("")
-            continue
-        seen += line + "\n"
+        if len(line) >= DUPLICATE_MIN_CHARS:
+            if earlier.hold(line):
+                out.append("")
+                continue
+            earlier.add(line)
         out.append(line)
     return out
+
+
+class EarlierLines:
+    """The long lines kept so far, indexed so that whether one of them holds a line costs time in
+    that line's length, not in the text read so far (a search of all of it for every line made a
+    bulletin of thousands of pages take minutes).
+
+    A line printed twice whole is in a set. Otherwise: each line indexes its REPEAT_KEY_CHARS
+    characters at every REPEAT_STRIDE-th position. Where a line of DUPLICATE_MIN_CHARS or more
+    stands inside an earlier one, all of its positions of one remainder modulo REPEAT_STRIDE fall
+    on that line's stride, and the key at each of them names that line. So the keys at the line's
+    first REPEAT_STRIDE positions name every earlier line that may hold it, and those are
+    searched. Where they name more lines than the line has characters (stock phrases open it),
+    searching them all would cost more than looking up all of its keys: then each remainder's
+    least named key is taken."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self.whole: set[str] = set()
+        self.index: dict[str, list[int]] = {}
+
+    def add(self, line: str) -> None:
+        number = len(self.lines)
+        self.lines.append(line)
+        self.whole.add(line)
+        for at in range(0, len(line) - REPEAT_KEY_CHARS + 1, REPEAT_STRIDE):
+            self.index.setdefault(line[at:at + REPEAT_KEY_CHARS], []).append(number)
+
+    def hold(self, line: str) -> bool:
+        if line in self.whole:
+            return True
+        key, stride, get = REPEAT_KEY_CHARS, REPEAT_STRIDE, self.index.get
+        named = [get(line[at:at + key], ()) for at in range(stride)]
+        if sum(map(len, named)) > len(line):
+            keys = [get(line[at:at + key], ()) for at in range(len(line) - key + 1)]
+            named = [min(keys[remainder::stride], key=len) for remainder in range(stride)]
+        return any(line in self.lines[number] for numbers in named for number in numbers)
 
 
 def is_heading(line: str) -> bool:
@@ -297,32 +337,59 @@ def join_split_paragraphs(lines: list[str], city_heading: re.Pattern | None,
     """Join a line that ends mid-sentence with the next text line, across blank lines and any
     heading printed at the page break; such a heading moves below the joined paragraph. Joins
     between two digits are noted in `digit_joins` as (paragraph index, offset in the paragraph)."""
-    paragraphs: list[str] = []
+    paragraphs: list[list[str]] = []  # the lines of each paragraph
     pending_headings: list[str] = []
-    open_paragraph = False
+    open_paragraph: OpenParagraph | None = None
     titles = title_count(lines)
     for line in lines:
         if not line:
             continue
         if len(paragraphs) < titles:  # the title lines stand alone
-            paragraphs.append(line)
+            paragraphs.append([line])
             continue
         if open_paragraph:
             if is_protected(line, city_heading) and not SOURCE_LINE.match(line):
                 pending_headings.append(line)
                 continue
             if not is_heading(line) and not is_table_row(line) and not SOURCE_LINE.match(line):
-                if digit_joins is not None and paragraphs[-1][-1:].isdigit() and line[:1].isdigit():
-                    digit_joins.append((len(paragraphs) - 1, len(paragraphs[-1])))
-                paragraphs[-1] += line
-                open_paragraph = ends_open(paragraphs[-1])
-                if not open_paragraph:
-                    paragraphs.extend(pending_headings)
+                if digit_joins is not None and open_paragraph.parts[-1][-1:].isdigit() and line[:1].isdigit():
+                    digit_joins.append((len(paragraphs) - 1, open_paragraph.length))
+                if not open_paragraph.join(line):
+                    open_paragraph = None
+                    paragraphs.extend([heading] for heading in pending_headings)
                     pending_headings = []
                 continue
-            paragraphs.extend(pending_headings)
+            paragraphs.extend([heading] for heading in pending_headings)
             pending_headings = []
-        paragraphs.append(line)
-        open_paragraph = ends_open(line)
-    paragraphs.extend(pending_headings)
-    return paragraphs
+        paragraphs.append([line])
+        open_paragraph = OpenParagraph(paragraphs[-1]) if ends_open(line) else None
+    paragraphs.extend([heading] for heading in pending_headings)
+    return ["".join(parts) for parts in paragraphs]
+
+
+class OpenParagraph:
+    """A paragraph that stops mid-sentence, joined with the lines that continue it. Whether it still
+    stops mid-sentence (`ends_open`) is told from the line just joined and from counts kept line by
+    line: copying and rescanning the joined text at each line cost a paragraph of n lines n² (a
+    text whose lines never end a sentence is one paragraph)."""
+
+    def __init__(self, parts: list[str]):
+        self.parts = parts  # the paragraph's lines so far, appended to in place
+        self.length = len(parts[0])
+        self.spaces = parts[0].count(" ")
+        self.cell_gap = bool(TABLE_CELL_GAP.search(parts[0]))
+        self.clause_marks = bool(CLAUSE_MARKS.search(parts[0]))
+
+    def join(self, line: str) -> bool:
+        """Append `line`; whether the paragraph still ends open."""
+        self.cell_gap = (self.cell_gap or bool(TABLE_CELL_GAP.search(line))
+                         or (self.parts[-1].endswith(" ") and line.startswith(" ")))
+        self.parts.append(line)
+        self.length += len(line)
+        self.spaces += line.count(" ")
+        self.clause_marks = self.clause_marks or bool(CLAUSE_MARKS.search(line))
+        if line.endswith(SENTENCE_END):
+            return False
+        if self.length <= 2 * HEADING_MAX_CHARS or self.cell_gap or (self.spaces >= 2 and not self.clause_marks):
+            return ends_open("".join(self.parts))  # it may be a heading or a table row: the whole tells
+        return True  # too long for a heading; no cell gap, and clause marks or too few spaces for a row

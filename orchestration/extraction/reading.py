@@ -1,10 +1,12 @@
-"""Read a report file into text: .txt (UTF-8, UTF-8 with BOM, GB18030), .docx, .pdf with a text layer.
+"""Read a report file into text: .txt (UTF-8, GB18030, or UTF-8/16/32 with a byte order mark), a web
+page (.html, .htm, or a page saved as .txt: see `html_text.py`), .docx, .pdf with a text layer.
 
 Input: a path. Output: a `Document` whose `text` has one paragraph per line. Anything unreadable
 raises `ReadError`, which names the file and the reason.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import re
@@ -12,12 +14,23 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
+from .html_text import HTML_SNIFF_BYTES, declared_charset, looks_like_html, page_text
+
+TEXT_SUFFIXES = (".txt", ".html", ".htm")  # a .txt may hold a web page too: its bytes tell
+SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Control characters other than tab/newline/carriage return mean the bytes are not text. In UTF-8
 # and GB18030 their bytes never occur inside another character, so the bytes are checked (a C
 # loop) rather than the decoded text (a scan of a character class, ten times slower).
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# (mark, codec). Windows editors save "Unicode" text as UTF-16 with a mark; every UTF-16 character
+# holds NUL bytes, so such text is checked once decoded. The UTF-32-LE mark starts with the
+# UTF-16-LE one: it is looked for first.
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 class ReadError(Exception):
@@ -35,7 +48,7 @@ class Document:
     file_name: str
     path: str
     size: int
-    encoding: str  # utf-8, utf-8-sig, gb18030, docx or pdf
+    encoding: str  # utf-8, utf-8-sig, utf-16-le/-be, utf-32-le/-be, gb18030, html/<one of those>, docx or pdf
     text: str
 
 
@@ -55,8 +68,8 @@ def read_bytes(data: bytes, path: str | Path) -> Document:
         raise ReadError(path, f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}")
     if not data.strip():
         raise ReadError(path, "empty file")
-    if suffix == ".txt":
-        text, encoding = decode_text(data, path)
+    if suffix in TEXT_SUFFIXES:
+        text, encoding = text_file(data, path, suffix)
     elif suffix == ".docx":
         text, encoding = docx_text(data, path), "docx"
     else:
@@ -94,13 +107,40 @@ def cjk_share(text: str) -> float:
     return sum(map(is_common_chinese, chinese)) / max(len(chinese), 1)
 
 
-def decode_text(data: bytes, path: Path) -> tuple[str, str]:
-    """Strict decoding; when both UTF-8 and GB18030 decode, the larger share of CJK wins."""
-    if data.startswith(b"\xef\xbb\xbf"):
+def text_file(data: bytes, path: Path, suffix: str) -> tuple[str, str]:
+    """A text file's text; a web page's (.html, or HTML whatever the suffix) is what a reader sees
+    of it, not its markup, navigation and scripts."""
+    mark, codec = byte_order_mark(data)
+    head = data[len(mark):HTML_SNIFF_BYTES].decode(codec or "latin-1", "ignore")
+    if suffix == ".txt" and not looks_like_html(head):
+        return decode_text(data, path)
+    # A byte order mark outranks the charset the page declares, as in a browser.
+    text, encoding = decode_text(data, path, None if mark else declared_charset(head))
+    return page_text(text), f"html/{encoding}"
+
+
+def byte_order_mark(data: bytes) -> tuple[bytes, str | None]:
+    return next(((mark, codec) for mark, codec in BYTE_ORDER_MARKS if data.startswith(mark)), (b"", None))
+
+
+def decode_text(data: bytes, path: Path, declared: str | None = None) -> tuple[str, str]:
+    """Strict decoding: by the byte order mark, else by the charset a web page declares when its
+    bytes are that, else UTF-8 or GB18030: when both decode, the larger share of CJK wins."""
+    mark, codec = byte_order_mark(data)
+    if mark:
         try:
-            return check_text(data[3:].decode("utf-8"), data, path), "utf-8-sig"
+            text = data[len(mark):].decode(codec)
         except UnicodeDecodeError:
-            raise ReadError(path, "starts with a UTF-8 byte order mark but is not valid UTF-8") from None
+            name = codec.upper()
+            raise ReadError(path, f"starts with a {name} byte order mark but is not valid {name}") from None
+        # UTF-16 and UTF-32 bytes hold NULs: their text is checked, as UTF-8 bytes.
+        check_text(text, data if codec == "utf-8" else text.encode("utf-8"), path)
+        return text, "utf-8-sig" if codec == "utf-8" else codec
+    if declared:
+        try:
+            return check_text(data.decode(declared), data, path), declared
+        except UnicodeDecodeError:
+            pass  # a page that misstates its charset: its bytes tell
     candidates = []
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -116,6 +156,8 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
 
 
 def check_text(text: str, data: bytes, path: Path) -> str:
+    """`text` unless `data`, its bytes in an encoding where control characters stand for
+    themselves (UTF-8, GB18030, ASCII-based charsets), holds control characters."""
     if len(data.translate(None, CONTROL_BYTES)) != len(data):
         raise ReadError(path, "binary content (control characters) in a text file")
     return text

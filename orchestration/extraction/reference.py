@@ -5,6 +5,7 @@ warehouse, and the extractor reads them here to recognise places and indicators 
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import importlib.util
@@ -264,11 +265,15 @@ class Reference:
             else:
                 county = self.county_by_name[self.county_prefix_re.match(name).group(0)]
                 found.append((m.start(), m.end(), ZoneRef(name, None, self.city_by_code[county.city_code].name, True)))
+        # Known names do not overlap and come in order (so do their ends), nor do the unknown ones
+        # overlap each other: whether an unknown name overlaps a known one is a binary search.
+        known_starts = [s for s, _, _ in found]
         for m in self.unknown_zone_re.finditer(text):
             stem = m.group("stem")
             if GENERIC_ZONE_STEMS.search(stem) or stem in self.city_by_name:
                 continue
-            if any(s < m.end() and m.start("stem") < e for s, e, _ in found):
+            i = bisect.bisect_left(known_starts, m.end())  # the known names that start before it ends
+            if i and found[i - 1][1] > m.start("stem"):
                 continue
             start, name = m.start("stem"), text[m.start("stem"):m.end()]
             other = other_places().get(stem) or other_places().get(stem.rstrip("县市区"))

@@ -20,9 +20,12 @@ text names several cities: a figure is never given to a guessed city.
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .normalising import SOURCE_LINE, is_heading, is_table_row, title_count
@@ -125,6 +128,13 @@ def segment(text: str, ref: Reference) -> list[Paragraph]:
         None if s["close"] or s["open"] else place_votes(" ".join(l for _, l in s["lines"]), ref) for s in sections
     ]
     headings = [s["open"] for s in sections]
+    # The nearest city heading after and before each section, found in one pass each way.
+    after: list[str | None] = [None] * len(sections)
+    before: list[str | None] = [None] * len(sections)
+    for i in range(len(sections) - 2, -1, -1):
+        after[i] = headings[i + 1] or after[i + 1]
+    for i in range(1, len(sections)):
+        before[i] = headings[i - 1] or before[i - 1]
 
     @functools.cache
     def document_city() -> str | None:
@@ -137,8 +147,8 @@ def segment(text: str, ref: Reference) -> list[Paragraph]:
             section["close"]
             or section["open"]
             or top_vote(votes[i])
-            or next((h for h in headings[i + 1:] if h), None)
-            or next((h for h in reversed(headings[:i]) if h), None)
+            or after[i]
+            or before[i]
             or document_city()
         )
         paragraphs.extend(section_paragraphs(section["lines"], ref, city, None, "section", first_is_title=False))
@@ -195,8 +205,9 @@ def title_lines(lines) -> list[str]:
 def places(text: str, ref: Reference) -> list[tuple[int, str | None, ZoneRef | None, bool]]:
     """Places named in `text` in order: (start, city, zone, is_province)."""
     found = [(s, e, z.city, z) for s, e, z in ref.find_zones(text, None) if z.city]
+    in_zone = covered([(s, e) for s, e, _, _ in found])  # (a place found ends before the next starts)
     for m in ref.place_re.finditer(text):
-        if not any(s <= m.start() < e for s, e, _, _ in found):
+        if not in_zone(m.start()):
             place = ref.place(m.group(0))
             if place:
                 found.append((m.start(), m.end(), place[0], place[1]))
@@ -204,10 +215,25 @@ def places(text: str, ref: Reference) -> list[tuple[int, str | None, ZoneRef | N
         for m in other_cities_re().finditer(text):
             found.append((m.start(), m.end(), m.group("other_city") + "市", None))
     out = [(s, city, zone, False) for s, _, city, zone in found]
+    in_place = covered([(s, e) for s, e, _, _ in found])
     for m in PROVINCE_WORDS.finditer(text):
-        if not any(s <= m.start() < e for s, e, _, _ in found):
+        if not in_place(m.start()):
             out.append((m.start(), None, None, True))
     return sorted(out, key=lambda p: p[0])
+
+
+def covered(spans: list[tuple[int, int]]) -> Callable[[int], bool]:
+    """Whether a position lies inside one of `spans`: a binary search, where a scan of them all for
+    every name found cost a long text's time in the square of its names."""
+    spans = sorted(spans)
+    starts = [start for start, _ in spans]
+    reach = list(itertools.accumulate((end for _, end in spans), max))  # the furthest end so far
+
+    def inside(at: int) -> bool:
+        i = bisect.bisect_right(starts, at)
+        return bool(i) and reach[i - 1] > at
+
+    return inside
 
 
 def consistent(found: list[tuple[int, str | None, ZoneRef | None, bool]]) -> tuple[str | None, ZoneRef | None, bool] | None:

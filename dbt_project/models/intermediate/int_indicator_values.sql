@@ -1,9 +1,19 @@
 -- One value per coordinate (period, city, zone, indicator, basis). When several statements give
--- the same coordinate (a city's own report and a multi-city bulletin, or one report repeating
--- itself), prefer the city's own report, then the latest filed document, then document id and
--- the statement's order in the document.
+-- the same coordinate (a city's monthly report and its 三个一批 special report, a multi-city
+-- bulletin, or one report repeating itself), keep the preferred one (source_preference_order);
+-- when they disagree, say so and keep every statement for a person to judge.
 with facts as (
     select * from {{ ref('int_indicator_facts') }}
+),
+
+conflicts as (
+    select
+        period, city_code, zone_key, indicator_code, basis,
+        string_agg(distinct file_name || '：' || evidence, ' ‖ ' order by file_name || '：' || evidence)
+            as conflicting_statements
+    from facts
+    group by period, city_code, zone_key, indicator_code, basis
+    having count(distinct value) > 1 or count(distinct yoy_pct) > 1
 ),
 
 ranked as (
@@ -24,6 +34,14 @@ ranked as (
         )
 )
 
-select * exclude (source_rank)
+select
+    ranked.* exclude (source_rank),
+    conflicts.conflicting_statements
 from ranked
-where source_rank = 1
+left join conflicts
+    on conflicts.period = ranked.period
+    and conflicts.city_code is not distinct from ranked.city_code
+    and conflicts.zone_key is not distinct from ranked.zone_key
+    and conflicts.indicator_code = ranked.indicator_code
+    and conflicts.basis = ranked.basis
+where ranked.source_rank = 1

@@ -1,4 +1,4 @@
 -- Pipeline (三个一批) statements placed on the map: city code from the cities seed, zone key from the
 -- extractor's zone code (or the written name when unresolved), and the filing facts of the
 -- stating document that decide between competing statements downstream.
-{{ placed_statements('stg_pipeline_facts', ['scope', 'stage', 'measure', 'value']) }}
+{{ placed_statements('stg_pipeline_facts', ['scope', 'stage', 'measure', 'value'], 'campaign_rank') }}

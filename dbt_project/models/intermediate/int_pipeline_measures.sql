@@ -1,9 +1,34 @@
 -- The campaign's statements pivoted to one row per (period, city, zone, scope, stage) with one
--- column per measure. Each measure is taken from the preferred statement of that measure (the
--- city's own report, then the latest filed document, then document id and statement order); the
--- row's document is the one of its most preferred statement.
+-- column per measure. Each measure is taken from the preferred statement of that measure
+-- (source_preference_order: the city's own report, the kind of document most specific to the
+-- campaign, the latest filed); the row's document is the one of its most preferred statement.
+-- When the month's documents disagree on a measure, the row says so and keeps every statement
+-- of the disagreeing measures for a person to judge.
 with facts as (
     select * from {{ ref('int_pipeline_facts') }}
+),
+
+disagreeing_measures as (
+    select period, city_code, zone_key, scope, stage, measure
+    from facts
+    group by all
+    having count(distinct value) > 1
+),
+
+conflicts as (
+    select
+        facts.period, facts.city_code, facts.zone_key, facts.scope, facts.stage,
+        string_agg(distinct facts.file_name || '：' || facts.evidence, ' ‖ '
+            order by facts.file_name || '：' || facts.evidence) as conflicting_statements
+    from facts
+    inner join disagreeing_measures as disagreeing
+        on disagreeing.period = facts.period
+        and disagreeing.city_code is not distinct from facts.city_code
+        and disagreeing.zone_key is not distinct from facts.zone_key
+        and disagreeing.scope = facts.scope
+        and disagreeing.stage = facts.stage
+        and disagreeing.measure = facts.measure
+    group by all
 ),
 
 ranked as (
@@ -78,7 +103,9 @@ pivoted as (
 
 select
     pivoted.*,
-    evidence_per_row.evidence
+    evidence_per_row.evidence,
+    conflicts.conflicting_statements is not null as has_conflicting_sources,
+    conflicts.conflicting_statements
 from pivoted
 left join evidence_per_row
     on pivoted.period = evidence_per_row.period
@@ -86,3 +113,9 @@ left join evidence_per_row
     and pivoted.zone_key is not distinct from evidence_per_row.zone_key
     and pivoted.scope = evidence_per_row.scope
     and pivoted.stage = evidence_per_row.stage
+left join conflicts
+    on pivoted.period = conflicts.period
+    and pivoted.city_code is not distinct from conflicts.city_code
+    and pivoted.zone_key is not distinct from conflicts.zone_key
+    and pivoted.scope = conflicts.scope
+    and pivoted.stage = conflicts.stage

@@ -124,5 +124,6 @@ select
     evidence,
     source_count,
     statement_count,
-    has_conflicting_sources
+    has_conflicting_sources,
+    conflicting_statements
 from derived

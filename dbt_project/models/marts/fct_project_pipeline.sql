@@ -65,5 +65,7 @@ select
     review_reasons,
     evidence,
     measure_count,
-    source_count
+    source_count,
+    has_conflicting_sources,
+    conflicting_statements
 from computed

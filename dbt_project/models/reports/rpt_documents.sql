@@ -1,16 +1,24 @@
--- The documents page: per report month, every file filed — current, superseded and withdrawn
--- versions from the document history, and quarantined files with the reason — with the number of
--- facts read from current documents.
+-- The documents page: per report month, every landing entry — current, superseded and withdrawn
+-- versions from the document history, duplicates of kept files, and quarantined entries with the
+-- reason — with the kind of each document and the number of facts read from current documents.
 with history as (
     select * from {{ ref('stg_document_history') }}
 ),
 
 current_documents as (
-    select period, document_id, encoding, size_bytes from {{ ref('stg_documents') }}
+    select period, document_id, encoding, size_bytes, stated_period from {{ ref('stg_documents') }}
 ),
 
 quarantine as (
     select * from {{ ref('stg_quarantine') }}
+),
+
+duplicates as (
+    select * from {{ ref('stg_duplicate_files') }}
+),
+
+report_kinds as (
+    select report_kind, report_kind_name from {{ ref('report_kinds') }}
 ),
 
 fact_counts as (
@@ -43,6 +51,9 @@ filed as (
         history.filed_at,
         history.superseded_by_document_id,
         successor.file_name as superseded_by_file_name,
+        cast(null as varchar) as duplicate_of_file_name,
+        history.report_kind,
+        current_documents.stated_period,
         current_documents.encoding,
         current_documents.size_bytes,
         cast(null as varchar) as quarantine_reason
@@ -65,10 +76,35 @@ filed as (
         cast(null as timestamp) as filed_at,
         cast(null as varchar) as superseded_by_document_id,
         cast(null as varchar) as superseded_by_file_name,
+        cast(null as varchar) as duplicate_of_file_name,
+        cast(null as varchar) as report_kind,
+        cast(null as varchar) as stated_period,
         cast(null as varchar) as encoding,
         size_bytes,
         quarantine_reason
     from quarantine
+    union all
+    select
+        duplicates.period,
+        duplicates.year,
+        duplicates.month,
+        duplicates.file_name,
+        duplicates.document_id,
+        'duplicate' as document_status,
+        kept.report_city,
+        cast(null as timestamp) as filed_at,
+        cast(null as varchar) as superseded_by_document_id,
+        cast(null as varchar) as superseded_by_file_name,
+        duplicates.duplicate_of_file_name,
+        kept.report_kind,
+        cast(null as varchar) as stated_period,
+        cast(null as varchar) as encoding,
+        cast(null as bigint) as size_bytes,
+        cast(null as varchar) as quarantine_reason
+    from duplicates
+    left join history as kept
+        on kept.period = duplicates.period
+        and kept.document_id = duplicates.document_id
 )
 
 select
@@ -83,12 +119,18 @@ select
     filed.filed_at,
     filed.superseded_by_document_id,
     filed.superseded_by_file_name,
+    filed.duplicate_of_file_name,
+    filed.report_kind,
+    report_kinds.report_kind_name,
+    filed.stated_period,
     filed.encoding,
     filed.size_bytes,
     filed.quarantine_reason,
     coalesce(facts_per_document.indicator_fact_count, 0) as indicator_fact_count,
     coalesce(facts_per_document.pipeline_fact_count, 0) as pipeline_fact_count
 from filed
+left join report_kinds
+    on report_kinds.report_kind = filed.report_kind
 left join facts_per_document
     on facts_per_document.period = filed.period
     and facts_per_document.document_id = filed.document_id

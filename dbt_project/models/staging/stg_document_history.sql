@@ -11,5 +11,6 @@ select
     report_city,
     filed_at,
     status as document_status,
-    superseded_by as superseded_by_document_id
+    superseded_by as superseded_by_document_id,
+    coalesce(report_kind, 'monthly_report') as report_kind
 from source

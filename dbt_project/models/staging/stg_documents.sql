@@ -13,6 +13,9 @@ select
     report_city,
     filed_at,
     status as document_status,
+    coalesce(report_kind, 'monthly_report') as report_kind,
+    coalesce(is_revision, false) as is_revision,
+    stated_period,
     raw_text,
     normalised_text
 from source
