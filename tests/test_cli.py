@@ -98,3 +98,22 @@ def test_a_damaged_block_inside_the_warehouse_is_found_before_the_run(tmp_path):
         handle.seek(path.stat().st_size // 2)
         handle.write(bytes(range(256)) * 16)
     assert "checksum" in unreadable_reason(path)
+
+
+def test_a_failed_run_opens_its_summary_with_what_failed_and_what_to_do(tmp_path, monkeypatch):
+    from orchestration.runner import RunSummary, format_summary
+
+    monkeypatch.setenv("DEVZONE_HOME", str(tmp_path))
+    corrupt = "warehouse.duckdb is corrupt (checksum): move it aside and run `devzone run --all` to rebuild it from x/landing/"
+    cases = {
+        ("raw_reports", corrupt): f"error: {corrupt}",
+        ("devzone_dbt_models", 'Execution of step "devzone_dbt_models" failed.'): "error: dbt build failed (a model or one of its tests)",
+        ("extracted_facts", "MemoryError"): "error: step extracted_facts failed: MemoryError.",
+    }
+    for failed_step, first in cases.items():
+        summary = RunSummary(False, "r1", ["2023-06"], failed_steps=[failed_step])
+        lines = format_summary(summary).splitlines()
+        assert lines[0].startswith(first) and "serving file" in lines[0] or lines[0] == first
+    gate = RunSummary(False, "r2", ["2023-06"], checks_failed=["fct_quality_result: fct_indicator — 2023-06 ..."])
+    assert format_summary(gate).splitlines()[0].startswith("error: the quality gate stopped publishing: 1 check(s) failed")
+    assert not format_summary(RunSummary(True, "r3", ["2023-06"], published=True)).startswith("error")
