@@ -39,9 +39,5 @@ select
     conflicts.conflicting_statements
 from ranked
 left join conflicts
-    on conflicts.period = ranked.period
-    and conflicts.city_code is not distinct from ranked.city_code
-    and conflicts.zone_key is not distinct from ranked.zone_key
-    and conflicts.indicator_code = ranked.indicator_code
-    and conflicts.basis = ranked.basis
+    on {{ same_coordinate('conflicts', 'ranked', ['period', 'city_code', 'zone_key', 'indicator_code', 'basis']) }}
 where ranked.source_rank = 1

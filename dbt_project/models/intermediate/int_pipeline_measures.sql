@@ -22,12 +22,7 @@ conflicts as (
             order by facts.file_name || '：' || facts.evidence) as conflicting_statements
     from facts
     inner join disagreeing_measures as disagreeing
-        on disagreeing.period = facts.period
-        and disagreeing.city_code is not distinct from facts.city_code
-        and disagreeing.zone_key is not distinct from facts.zone_key
-        and disagreeing.scope = facts.scope
-        and disagreeing.stage = facts.stage
-        and disagreeing.measure = facts.measure
+        on {{ same_coordinate('disagreeing', 'facts', ['period', 'city_code', 'zone_key', 'scope', 'stage', 'measure']) }}
     group by all
 ),
 
@@ -108,14 +103,6 @@ select
     conflicts.conflicting_statements
 from pivoted
 left join evidence_per_row
-    on pivoted.period = evidence_per_row.period
-    and pivoted.city_code is not distinct from evidence_per_row.city_code
-    and pivoted.zone_key is not distinct from evidence_per_row.zone_key
-    and pivoted.scope = evidence_per_row.scope
-    and pivoted.stage = evidence_per_row.stage
+    on {{ same_coordinate('pivoted', 'evidence_per_row', ['period', 'city_code', 'zone_key', 'scope', 'stage']) }}
 left join conflicts
-    on pivoted.period = conflicts.period
-    and pivoted.city_code is not distinct from conflicts.city_code
-    and pivoted.zone_key is not distinct from conflicts.zone_key
-    and pivoted.scope = conflicts.scope
-    and pivoted.stage = conflicts.stage
+    on {{ same_coordinate('pivoted', 'conflicts', ['period', 'city_code', 'zone_key', 'scope', 'stage']) }}
