@@ -37,7 +37,6 @@ TOP_ZONES = 5
 STAGE_RATES = {"signed": "签约开工率", "started": "开工项目投产率", "in_production": "达产率"}
 STAGES = [(stage, labels.STAGE_LABELS[stage], STAGE_RATES[stage]) for stage in labels.CAMPAIGN_STAGES]
 SCOPES = [(scope, labels.SCOPE_LABELS[scope]) for scope in ("cumulative", "event")]
-STATUS_LABELS = {"failed": "错误", "warning": "警告"}
 CHINESE_ORDINALS = "一二三四五六七八九十"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
@@ -412,7 +411,7 @@ def _quality(data: BulletinData, ordinal: str) -> list[Block]:
     else:
         blocks.append(Paragraph("未通过的校验："))
         for _, p in data.problems.iterrows():
-            status = STATUS_LABELS.get(p["status"], p["status"])
+            status = labels.STATUS_LABELS.get(p["status"], p["status"])
             technical = f"{p['suite_name']} · {p['expectation_name']}"
             title = labels.check_title(p["expectation_name"])
             said = f"{status}｜{technical}" if title == p["expectation_name"] else f"{status}｜{title}（{technical}）"
