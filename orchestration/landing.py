@@ -102,7 +102,7 @@ def file_month(period: str, month_dir: Path, ref: Reference, max_bytes: int) -> 
     kept: dict[str, str] = {}  # doc_id -> file name
     readable: list[Filed] = []
     # The first filed of byte-identical copies is kept (then the first by name).
-    for path in sorted(paths, key=lambda p: (p.stat().st_mtime_ns, p.name)):
+    for filed_ns, path in sorted((p.stat().st_mtime_ns, p) for p in paths):
         try:
             document = read_document(path)
         except ReadError as exc:
@@ -119,7 +119,7 @@ def file_month(period: str, month_dir: Path, ref: Reference, max_bytes: int) -> 
         normalised = normalise(document.text, ref.city_heading_re)
         city = report_city(normalised, ref)
         readable.append(Filed(
-            document, datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).replace(tzinfo=None),
+            document, datetime.fromtimestamp(filed_ns / 1e9, tz=timezone.utc).replace(tzinfo=None),
             normalised, city, report_kind(document.text, city), declares_revision(document.text), stated,
         ))
     decide_versions(filing, readable, ref)

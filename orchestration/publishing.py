@@ -9,7 +9,6 @@ removed by the next publish.
 from __future__ import annotations
 
 import os
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -37,13 +36,18 @@ def process_alive(pid: int) -> bool:
     return True
 
 
+def building_path(serving: Path, pid: int | str) -> Path:
+    """Where the publish of process `pid` builds the next serving file."""
+    return serving.with_name(f".{serving.stem}.{pid}.building.duckdb")
+
+
 def remove_stale_builds(serving: Path) -> None:
     """Remove the building files (and their write-ahead logs) of runs killed before their rename:
     nothing else ever would. A file whose process still runs is a publish under way and is kept."""
-    pattern = re.compile(rf"\.{re.escape(serving.stem)}\.(\d+)\.building\.duckdb(\.wal)?")
-    for path in serving.parent.iterdir():
-        match = pattern.fullmatch(path.name)
-        if match and not process_alive(int(match[1])):
+    prefix = f".{serving.stem}."
+    for path in serving.parent.glob(building_path(serving, "*").name + "*"):
+        pid = path.name.removeprefix(prefix).split(".", 1)[0]
+        if pid.isdigit() and not process_alive(int(pid)):
             path.unlink(missing_ok=True)
 
 
@@ -51,7 +55,7 @@ def publish(warehouse: Path, serving: Path, months: list[str], run_id: str) -> d
     """Copy the marts of `warehouse` into `serving` atomically; returns what was published."""
     serving.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(serving)
-    building = serving.with_name(f".{serving.stem}.{os.getpid()}.building.duckdb")
+    building = building_path(serving, os.getpid())
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)
     con = duckdb.connect(str(building))
