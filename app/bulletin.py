@@ -1,10 +1,13 @@
 """月报: the draft monthly bulletin of one report month, built from the served marts.
 
-No Streamlit here: `load_bulletin_data` takes the app's `query(sql, params)` callable (so the
-bulletin can be built from any read-only connection), `build_bulletin` turns the data into a list
-of format-neutral blocks, and `to_markdown` / `to_docx` render them. Same serving data, same
-bulletin: every query has a total order, and the .docx carries the publish time, not the build time.
+No Streamlit and no queries here: `data.bulletin_data` (app/data.py, the app's one query module)
+reads a `BulletinData` through any `query(sql, params)` callable, `build_bulletin` turns it into a
+list of format-neutral blocks, and `to_markdown` / `to_docx` render them. Which indicators the
+bulletin states, in which order, with which targets and zone rankings, comes with the data (the
+indicators seed, served as dim_indicator). Same serving data, same bulletin: every query has a
+total order, and the .docx carries the publish time, not the build time.
 """
+
 from __future__ import annotations
 
 import io
@@ -12,30 +15,18 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Union
 
+import format as fmt
+import labels
 import pandas as pd
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import RGBColor
 
-import format as fmt
-import labels
-
-Query = Callable[[str, list], pd.DataFrame]
-
-# The headline columns of rpt_city_month_kpis (value and <code>_yoy_pct), in the reports' order.
-HEADLINE_INDICATORS = [
-    "industrial_value_added", "industrial_output", "industrial_investment", "fixed_asset_investment",
-    "operating_revenue", "tax_revenue", "import_export", "foreign_investment_used", "funds_in_place",
-]
-TARGET_INDICATORS = ["industrial_value_added", "industrial_investment"]  # <code>_target_yoy_pct columns
-RANKED_INDICATORS = ["industrial_value_added", "industrial_investment"]
 TOP_ZONES = 5
 # (stage, name, the rate the stage reports); see rpt_pipeline_conversion
-STAGE_RATES = {"signed": "签约开工率", "started": "开工项目投产率", "in_production": "达产率"}
-STAGES = [(stage, labels.STAGE_LABELS[stage], STAGE_RATES[stage]) for stage in labels.CAMPAIGN_STAGES]
+STAGES = [(stage, labels.STAGE_LABELS[stage], labels.STAGE_RATE_LABELS[stage]) for stage in labels.CAMPAIGN_STAGES]
 SCOPES = [(scope, labels.SCOPE_LABELS[scope]) for scope in ("cumulative", "event")]
 CHINESE_ORDINALS = "一二三四五六七八九十"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -43,6 +34,7 @@ BODY_FONT, HEADING_FONT = "宋体", "黑体"
 
 
 # ---- blocks --------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -62,7 +54,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
 
 
-Block = Union[Heading, Paragraph, Table]
+Block = Heading | Paragraph | Table
 
 
 @dataclass(frozen=True)
@@ -81,7 +73,11 @@ class BulletinData:
     span: str  # 1-6月
     published_at: datetime | None
     run_id: str | None
-    indicators: dict[str, tuple[str, str]]  # code -> (name, unit)
+    indicators: dict[str, tuple[str, str]]  # code -> (name, unit), in display order
+    headline: tuple[str, ...]  # the headline indicators, by headline rank (columns of rpt_city_month_kpis)
+    targets: tuple[str, ...]  # headline indicators whose target growth is stated (<code>_target_yoy_pct)
+    ranked: tuple[str, ...]  # the indicators the zones are ranked by, in display order
+    count_units: frozenset[str]  # units stated as whole numbers
     cities: list[str]  # every city, in city_code order
     kpis: pd.DataFrame
     zones: pd.DataFrame
@@ -91,50 +87,8 @@ class BulletinData:
     documents: pd.DataFrame
 
 
-def load_bulletin_data(query: Query, period: str) -> BulletinData:
-    """Read the month's figures through `query`; the month goes in as a parameter."""
-    meta = query("select published_at, run_id from serving_meta order by published_at desc limit 1", [])
-    labels = query("select label, label_long from dim_period where period = ?", [period])
-    indicators = query("select indicator_code, indicator_name, unit from dim_indicator order by indicator_code", [])
-    cities = query("select city_name from dim_city order by city_code", [])
-    published = None if meta.empty else meta["published_at"].iloc[0]
-    return BulletinData(
-        period=period,
-        label=labels["label_long"].iloc[0] if not labels.empty else period,
-        span=labels["label"].iloc[0] if not labels.empty else period,
-        published_at=None if pd.isna(published) else pd.Timestamp(published).to_pydatetime(),
-        run_id=None if meta.empty else text(meta["run_id"].iloc[0]),
-        indicators={c: (n, u) for c, n, u in indicators.itertuples(index=False)},
-        cities=cities["city_name"].tolist(),
-        kpis=query(
-            "select * from rpt_city_month_kpis where period = ? order by is_province desc, city_code", [period]
-        ),
-        zones=query(
-            "select indicator_code, zone_name, is_zone_resolved, city_name, value, yoy_pct, share_of_city_pct, "
-            "rank_in_province, yoy_rank_in_province from rpt_zone_ranking "
-            "where period = ? and rank_in_province is not null order by indicator_code, rank_in_province, zone_name",
-            [period],
-        ),
-        pipeline=query(
-            "select * from rpt_pipeline_conversion where period = ? order by scope, is_province desc, city_code",
-            [period],
-        ),
-        quality=query("select * from rpt_quality_month where period = ?", [period]),
-        problems=query(
-            "select status, suite_name, expectation_name, rule, observed_value, failing_count from fct_quality_result "
-            "where period = ? and status <> 'passed' "
-            "order by case status when 'failed' then 0 else 1 end, suite_name, expectation_name",
-            [period],
-        ),
-        documents=query(
-            "select document_status, file_name, report_city, quarantine_reason from rpt_documents "
-            "where period = ? and document_status in ('current', 'quarantined') order by document_status, file_name",
-            [period],
-        ),
-    )
-
-
 # ---- wording -------------------------------------------------------------------------------------
+
 
 def text(v) -> str | None:
     """A text cell, or None when it is missing (never the strings 'None' or 'nan')."""
@@ -150,13 +104,14 @@ def growth(yoy) -> str:
     return f"同比{'增长' if yoy > 0 else '下降'} {fmt.pct(abs(float(yoy)))}"
 
 
-def figure(name: str, v, unit: str, yoy) -> str | None:
-    """规上工业增加值 94.35 亿元，同比增长 3.6% — or whichever part is known, or None."""
+def figure(name: str, v, unit: str, yoy, counts: frozenset[str]) -> str | None:
+    """规上工业增加值 94.35 亿元，同比增长 3.6% — or whichever part is known, or None; a value in a unit
+    of `counts` is a whole number."""
     if fmt.missing(v) and fmt.missing(yoy):
         return None
     if fmt.missing(v):
         return f"{name}{growth(yoy)}"
-    stated = f"{name} {fmt.value(v, unit)}"
+    stated = f"{name} {fmt.value(v, unit, counts)}"
     return stated if fmt.missing(yoy) else f"{stated}，{growth(yoy)}"
 
 
@@ -183,6 +138,7 @@ def subsection_numbers():
 
 # ---- the bulletin --------------------------------------------------------------------------------
 
+
 def build_bulletin(data: BulletinData) -> Bulletin:
     """The bulletin's blocks."""
     title = f"山西省开发区主要经济指标月报（{data.label}）"
@@ -208,18 +164,18 @@ def _reporting_cities(data: BulletinData) -> pd.DataFrame:
 
 def _headline_figures(data: BulletinData, row) -> list[str]:
     parts = []
-    for code in HEADLINE_INDICATORS:
-        name, unit = data.indicators.get(code, (code, "亿元"))
-        parts.append(figure(name, row[code], unit, row[f"{code}_yoy_pct"]))
+    for code in data.headline:
+        name, unit = data.indicators[code]
+        parts.append(figure(name, row[code], unit, row[f"{code}_yoy_pct"], data.count_units))
     return [p for p in parts if p]
 
 
 def _targets(data: BulletinData, row) -> str | None:
     parts = []
-    for code in TARGET_INDICATORS:
+    for code in data.targets:
         target = row[f"{code}_target_yoy_pct"]
         if not fmt.missing(target):
-            parts.append(f"{data.indicators.get(code, (code,))[0]}目标增速 {fmt.pct(target)}")
+            parts.append(f"{data.indicators[code][0]}目标增速 {fmt.pct(target)}")
     return f"{joined(parts, '，')}。" if parts else None
 
 
@@ -262,11 +218,19 @@ def _cities(data: BulletinData, ordinal: str) -> list[Block]:
             blocks.append(Paragraph(joined([f"{row['city_name']}：{joined(figures)}。", _targets(data, row)], "")))
         else:
             blocks.append(Paragraph(f"{row['city_name']}：本月报告中没有主要指标的全市合计数。"))
-        for code in HEADLINE_INDICATORS:
-            name, unit = data.indicators.get(code, (code, "亿元"))
+        for code in data.headline:
+            name, unit = data.indicators[code]
             v, yoy = row[code], row[f"{code}_yoy_pct"]
             if not (fmt.missing(v) and fmt.missing(yoy)):
-                rows.append((row["city_name"], name, unit, fmt.num(v, fmt.decimals_for(unit)), fmt.num(yoy, 1)))
+                rows.append(
+                    (
+                        row["city_name"],
+                        name,
+                        unit,
+                        fmt.num(v, fmt.decimals_for(unit, data.count_units)),
+                        fmt.num(yoy, 1),
+                    )
+                )
     if rows:
         blocks.append(Table(("地区", "指标", "单位", "累计值", "同比增速（%）"), tuple(rows)))
     return blocks
@@ -276,30 +240,40 @@ def _zones(data: BulletinData, ordinal: str) -> list[Block]:
     blocks: list[Block] = [Heading(f"{ordinal}、开发区", 2)]
     number = subsection_numbers()
     unlisted: list[str] = []
-    for code in RANKED_INDICATORS:
+    for code in data.ranked:
         ranked = data.zones[data.zones["indicator_code"] == code]
         if ranked.empty:
             continue
-        name, unit = data.indicators.get(code, (code, "亿元"))
+        name, unit = data.indicators[code]
         top = ranked.head(TOP_ZONES)
         blocks.append(Heading(f"{next(number)}{name}", 3))
         intro = f"本月共有 {len(ranked)} 个开发区报告了{name}，按累计值排前 {len(top)} 位的如下。"
         fastest = ranked[ranked["yoy_rank_in_province"] == 1]
         if not fastest.empty:
             top_growth = fastest.iloc[0]
-            intro += f"增速最快的是{top_growth['city_name']}{top_growth['zone_name']}（{growth(top_growth['yoy_pct'])}）。"
+            intro += (
+                f"增速最快的是{top_growth['city_name']}{top_growth['zone_name']}（{growth(top_growth['yoy_pct'])}）。"
+            )
         blocks.append(Paragraph(intro))
         rows = []
         for _, z in top.iterrows():
-            rows.append((
-                str(int(z["rank_in_province"])), z["zone_name"], z["city_name"],
-                fmt.num(z["value"], fmt.decimals_for(unit)), fmt.num(z["yoy_pct"], 1), fmt.num(z["share_of_city_pct"], 1),
-            ))
+            rows.append(
+                (
+                    str(int(z["rank_in_province"])),
+                    z["zone_name"],
+                    z["city_name"],
+                    fmt.num(z["value"], fmt.decimals_for(unit, data.count_units)),
+                    fmt.num(z["yoy_pct"], 1),
+                    fmt.num(z["share_of_city_pct"], 1),
+                )
+            )
             if not bool(z["is_zone_resolved"]) and z["zone_name"] not in unlisted:
                 unlisted.append(z["zone_name"])
-        blocks.append(Table(("名次", "开发区", "所属市", f"累计值（{unit}）", "同比增速（%）", "占全市比重（%）"), tuple(rows)))
+        blocks.append(
+            Table(("名次", "开发区", "所属市", f"累计值（{unit}）", "同比增速（%）", "占全市比重（%）"), tuple(rows))
+        )
     if len(blocks) == 1:
-        names = "和".join(data.indicators.get(c, (c,))[0] for c in RANKED_INDICATORS)
+        names = "和".join(data.indicators[c][0] for c in data.ranked)
         blocks.append(Paragraph(f"本月报告中没有分开发区的{names}数据。"))
     if unlisted:
         blocks.append(Paragraph(f"注：{'、'.join(unlisted)}不在开发区名录中，名称按报告原文，请核对。"))
@@ -310,10 +284,13 @@ def _stage_figures(row) -> list[str]:
     parts = []
     for stage, name, _ in STAGES:
         projects, investment = row[f"{stage}_projects"], row[f"{stage}_investment"]
-        said = joined([
-            None if fmt.missing(projects) else f"{name}项目 {fmt.value(projects, '个')}",
-            None if fmt.missing(investment) else f"投资 {fmt.yi(investment)}",
-        ], "、")
+        said = joined(
+            [
+                None if fmt.missing(projects) else f"{name}项目 {fmt.count(projects, '个')}",
+                None if fmt.missing(investment) else f"投资 {fmt.yi(investment)}",
+            ],
+            "、",
+        )
         if not said:
             continue
         if stage == "started" and not fmt.missing(row["started_completed_investment"]):
@@ -327,7 +304,9 @@ def _stage_figures(row) -> list[str]:
 def _rate_sentence(row) -> str | None:
     parts = []
     for stage, _, rate_name in STAGES:
-        reported, computed, gap = (row[f"{stage}_{m}"] for m in ("reported_rate_pct", "computed_rate_pct", "rate_gap_pp"))
+        reported, computed, gap = (
+            row[f"{stage}_{m}"] for m in ("reported_rate_pct", "computed_rate_pct", "rate_gap_pp")
+        )
         if fmt.missing(reported):
             continue
         said = f"{rate_name} {rate(reported)}"
@@ -342,7 +321,9 @@ def _pipeline(data: BulletinData, ordinal: str) -> list[Block]:
     blocks: list[Block] = [Heading(f"{ordinal}、“三个一批”进展", 2)]
     if data.pipeline.empty:
         return blocks + [Paragraph("本月报告中没有“三个一批”（签约一批、开工一批、投产一批）的数据。")]
-    blocks.append(Paragraph("签约一批、开工一批、投产一批：各地项目个数和投资额，以及报告中的转化比率与按数据计算的比率。"))
+    blocks.append(
+        Paragraph("签约一批、开工一批、投产一批：各地项目个数和投资额，以及报告中的转化比率与按数据计算的比率。")
+    )
     number = subsection_numbers()
     for scope, scope_name in SCOPES:
         rows = data.pipeline[data.pipeline["scope"] == scope]
@@ -353,22 +334,42 @@ def _pipeline(data: BulletinData, ordinal: str) -> list[Block]:
         for _, row in rows.iterrows():
             area = row["city_name"]
             stages = _stage_figures(row)
-            if scope == "event" and not (fmt.missing(row["all_stages_projects"]) and fmt.missing(row["all_stages_investment"])):
-                stages.insert(0, joined([
-                    None if fmt.missing(row["all_stages_projects"]) else f"合计项目 {fmt.value(row['all_stages_projects'], '个')}",
-                    None if fmt.missing(row["all_stages_investment"]) else f"总投资 {fmt.yi(row['all_stages_investment'])}",
-                ], "、"))
+            if scope == "event" and not (
+                fmt.missing(row["all_stages_projects"]) and fmt.missing(row["all_stages_investment"])
+            ):
+                stages.insert(
+                    0,
+                    joined(
+                        [
+                            None
+                            if fmt.missing(row["all_stages_projects"])
+                            else f"合计项目 {fmt.count(row['all_stages_projects'], '个')}",
+                            None
+                            if fmt.missing(row["all_stages_investment"])
+                            else f"总投资 {fmt.yi(row['all_stages_investment'])}",
+                        ],
+                        "、",
+                    ),
+                )
             if stages:
                 blocks.append(Paragraph(joined([f"{area}：{joined(stages)}。", _rate_sentence(row)], "")))
-            counts.append((area, *(
-                c for stage, _, _ in STAGES
-                for c in (fmt.num(row[f"{stage}_projects"], 0), fmt.num(row[f"{stage}_investment"], 2))
-            )))
+            counts.append(
+                (
+                    area,
+                    *(
+                        c
+                        for stage, _, _ in STAGES
+                        for c in (fmt.num(row[f"{stage}_projects"], 0), fmt.num(row[f"{stage}_investment"], 2))
+                    ),
+                )
+            )
             for stage, _, rate_name in STAGES:
-                reported, computed, gap = (row[f"{stage}_{m}"] for m in ("reported_rate_pct", "computed_rate_pct", "rate_gap_pp"))
+                reported, computed, gap = (
+                    row[f"{stage}_{m}"] for m in ("reported_rate_pct", "computed_rate_pct", "rate_gap_pp")
+                )
                 if fmt.missing(reported) and fmt.missing(computed):
                     continue
-                verdict = fmt.DASH if fmt.missing(gap) else ("不一致" if fmt.rate_gap(gap) else "一致")
+                verdict = fmt.DASH if fmt.missing(gap) else labels.RATE_CHECK_LABELS[fmt.rate_gap(gap)]
                 rates.append((area, rate_name, rate(reported), rate(computed), gap_pp(gap), verdict))
         header = ("地区", *(f"{name}{what}" for _, name, _ in STAGES for what in ("项目（个）", "投资（亿元）")))
         blocks.append(Table(header, tuple(counts)))
@@ -401,10 +402,12 @@ def _quality(data: BulletinData, ordinal: str) -> list[Block]:
         blocks.append(Paragraph("本月没有校验结果。"))
     else:
         q = data.quality.iloc[0]
-        blocks.append(Paragraph(
-            f"本月共 {int(q['expectations'])} 项校验：通过 {int(q['passed'])} 项，错误 {int(q['errors'])} 项，"
-            f"警告 {int(q['warnings'])} 项，校验状态：{q['quality_status']}。"
-        ))
+        blocks.append(
+            Paragraph(
+                f"本月共 {int(q['expectations'])} 项校验：通过 {int(q['passed'])} 项，错误 {int(q['errors'])} 项，"
+                f"警告 {int(q['warnings'])} 项，校验状态：{q['quality_status']}。"
+            )
+        )
     if data.problems.empty:
         if not data.quality.empty:
             blocks.append(Paragraph("本月所有校验均通过。"))
@@ -415,11 +418,13 @@ def _quality(data: BulletinData, ordinal: str) -> list[Block]:
             technical = f"{p['suite_name']} · {p['expectation_name']}"
             title = labels.check_title(p["expectation_name"])
             said = f"{status}｜{technical}" if title == p["expectation_name"] else f"{status}｜{title}（{technical}）"
-            details = joined([
-                None if fmt.missing(p["failing_count"]) else f"未通过 {int(p['failing_count'])} 条",
-                None if not text(p["observed_value"]) else f"观测值：{text(p['observed_value'])}",
-                None if not text(p["rule"]) else f"规则：{text(p['rule']).rstrip('。.')}",
-            ])
+            details = joined(
+                [
+                    None if fmt.missing(p["failing_count"]) else f"未通过 {int(p['failing_count'])} 条",
+                    None if not text(p["observed_value"]) else f"观测值：{text(p['observed_value'])}",
+                    None if not text(p["rule"]) else f"规则：{text(p['rule']).rstrip('。.')}",
+                ]
+            )
             blocks.append(Paragraph(f"{said}。{details}。" if details else f"{said}。", bullet=True))
 
     flagged, checked = _rate_gaps(data)
@@ -427,9 +432,11 @@ def _quality(data: BulletinData, ordinal: str) -> list[Block]:
         blocks.append(Paragraph("“三个一批”报告比率与计算比率不一致："))
         blocks += [Paragraph(f, bullet=True) for f in flagged]
     elif checked:
-        blocks.append(Paragraph(
-            f"“三个一批”的 {checked} 个报告比率与按数据计算的结果一致（相差不超过 {fmt.RATE_TOLERANCE_PP} 个百分点）。"
-        ))
+        blocks.append(
+            Paragraph(
+                f"“三个一批”的 {checked} 个报告比率与按数据计算的结果一致（相差不超过 {fmt.RATE_TOLERANCE_PP} 个百分点）。"
+            )
+        )
 
     quarantined = data.documents[data.documents["document_status"] == "quarantined"]
     if quarantined.empty:
@@ -446,7 +453,10 @@ def _quality(data: BulletinData, ordinal: str) -> list[Block]:
 def _notes() -> list[Block]:
     return [
         Heading("说明", 2),
-        Paragraph("本月报中的数字摘自各市开发区月度报告，经自动提取、整理和校验后生成；数值为年初至本月的累计数，增速为同比增速。", bullet=True),
+        Paragraph(
+            "本月报中的数字摘自各市开发区月度报告，经自动提取、整理和校验后生成；数值为年初至本月的累计数，增速为同比增速。",
+            bullet=True,
+        ),
         Paragraph("本稿为草稿，使用前请与各市报告原文核对（“溯源”页可查看每个数字的出处）。", bullet=True),
         Paragraph("表中“—”表示报告中没有该数。", bullet=True),
     ]
@@ -496,7 +506,7 @@ def _set_fonts(style, east_asian: str, black: bool = False) -> None:
 
 def _zip_stamped(docx: bytes, when: datetime | None) -> bytes:
     """The same package with every member dated `when`, so equal bulletins give equal bytes."""
-    stamp = (when.timetuple()[:6] if when is not None and when.year >= 1980 else (1980, 1, 1, 0, 0, 0))
+    stamp = when.timetuple()[:6] if when is not None and when.year >= 1980 else (1980, 1, 1, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for member in src.infolist():
@@ -528,12 +538,12 @@ def to_docx(bulletin: Bulletin) -> bytes:
             doc.add_paragraph(block.text, style="List Bullet" if block.bullet else None)
         else:
             table = doc.add_table(rows=1, cols=len(block.header), style="Table Grid")
-            for c, title in zip(table.rows[0].cells, block.header):
+            for c, title in zip(table.rows[0].cells, block.header, strict=True):
                 c.text = ""
                 c.paragraphs[0].add_run(title).bold = True
             for row in block.rows:
                 cells = table.add_row().cells
-                for c, value in zip(cells, row):
+                for c, value in zip(cells, row, strict=True):
                     c.text = value
                     if NUMBER_CELL.match(value):
                         c.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT

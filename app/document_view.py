@@ -4,9 +4,11 @@ The spans are the character offsets that rpt_fact_lineage stores (evidence_start
 value_start/end index the document's normalised text). The text is escaped, so nothing in a report
 can inject markup; the only script is ours, and it scrolls the text box (not the page) to the mark.
 """
+
 from __future__ import annotations
 
 import html
+import itertools
 
 BOX_ID = "devzone-document"
 MARK_ID = "devzone-evidence"
@@ -37,7 +39,7 @@ def highlight_document(text: str, sentence: tuple | None, number: tuple | None, 
 
     cuts = sorted({0, len(text), *(sentence or ()), *(number or ())})
     parts = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in itertools.pairwise(cuts):
         piece = html.escape(text[start:end])
         if number and (start, end) == number:
             piece = f"<b>{piece}</b>"
@@ -49,5 +51,5 @@ def highlight_document(text: str, sentence: tuple | None, number: tuple | None, 
     return (
         f'<div id="{BOX_ID}" style="max-height:{height_px}px; overflow-y:auto; white-space:pre-wrap; '
         "line-height:1.8; padding:0.75rem 1rem; border:1px solid rgba(49,51,63,0.2); border-radius:0.5rem; "
-        f'font-family:\'Noto Serif CJK SC\',\'Songti SC\',SimSun,serif;">{"".join(parts)}</div>'
+        f"font-family:'Noto Serif CJK SC','Songti SC',SimSun,serif;\">{''.join(parts)}</div>"
     )

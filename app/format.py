@@ -1,13 +1,17 @@
-"""Number formatting as the monthly reports write it: 亿元 with 2 decimals, % with 1 decimal, 万人次."""
+"""Number formatting as the monthly reports write it: 亿元 with 2 decimals, % with 1 decimal, 万人次.
+
+Which units are counts (whole numbers) is data: dim_indicator.count_units of the serving file, read
+by data.count_units() and passed in as `counts`.
+"""
+
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 
 import pandas as pd
 
 DASH = "—"
-
-COUNT_UNITS = {"个", "项", "宗", "家", "户"}
 
 # A reported conversion rate and the rate computed from the counts may differ by this many
 # percentage points (reports round or truncate to two decimals); rpt_pipeline_conversion flags more.
@@ -46,22 +50,29 @@ def pp(v) -> str:
     return DASH if missing(v) else f"{float(v):+.2f} 个百分点"
 
 
-def value(v, unit: str | None) -> str:
-    """A value with its unit: 亿元/亿美元 2 decimals, % 1 decimal, 万人次 2 decimals, counts whole."""
+def count(v, unit: str) -> str:
+    """A whole number with its unit: 25 个."""
+    return DASH if missing(v) else f"{float(v):,.0f} {unit}"
+
+
+def value(v, unit: str | None, counts: Collection[str]) -> str:
+    """A value with its unit: 亿元/亿美元 2 decimals, % 1 decimal, 万人次 2 decimals, counts (a unit
+    of `counts`) whole."""
     if missing(v):
         return DASH
     unit = unit or ""
     if unit == "%":
         return pct(v)
-    if unit in COUNT_UNITS:
-        return f"{float(v):,.0f} {unit}"
+    if unit in counts:
+        return count(v, unit)
     return f"{num(v, 2)} {unit}".strip()
 
 
-def decimals_for(unit: str | None) -> int:
+def decimals_for(unit: str | None, counts: Collection[str]) -> int:
+    """Decimals of a value in `unit`: 1 for %, none for a count (a unit of `counts`), else 2."""
     if unit == "%":
         return 1
-    if unit in COUNT_UNITS:
+    if unit in counts:
         return 0
     return 2
 

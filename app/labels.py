@@ -1,28 +1,58 @@
 """The managers' words for the marts' codes: stages, scopes, statuses, checks, sample columns.
 
-Pure (no Streamlit), so the pages and the bulletin (app/bulletin.py) share one vocabulary.
+Pure (no Streamlit), so the pages and the bulletin (app/bulletin.py) share one vocabulary. The
+indicators' names, units, order and which are headline indicators are data (dim_indicator, read
+through app/data.py), not words of this module.
 """
+
 from __future__ import annotations
 
 STATUS_LABELS = {"failed": "失败", "warning": "警告", "passed": "通过"}
 SEVERITY_LABELS = {"ERROR": "错误", "WARN": "警告"}
+NOT_VALIDATED = "未校验"  # a month without quality results (rpt_quality_month.quality_status otherwise)
 SCOPE_LABELS = {"cumulative": "累计", "event": "当期（本期新增）"}
 STAGE_LABELS = {"signed": "签约", "started": "开工", "in_production": "投产", "all": "合计"}
 CAMPAIGN_STAGES = ("signed", "started", "in_production")  # the campaign's order
+# The conversion rate each stage reports (see rpt_pipeline_conversion).
+STAGE_RATE_LABELS = {"signed": "签约开工率", "started": "开工项目投产率", "in_production": "达产率"}
+RATE_CHECK_LABELS = {False: "一致", True: "不一致"}  # is the reported rate off the computed one?
+YES_NO = {True: "是", False: "否"}
+SELECTED_LABELS = {True: "是", False: "否（另有来源）"}  # is the statement the one the marts keep?
+BASIS_LABELS = {"actual": "完成", "target": "目标"}
+# What a figure is: the cumulative value, the month's own, the growth (趋势; 开发区对比 ranks by 总量).
+FIGURE_LABELS = {"value": "累计值", "single_month_value": "当月值", "yoy_pct": "同比增速"}
+RANK_BY_LABELS = {"value": "总量", "yoy_pct": "同比增速"}
+AREA_LEVEL_LABELS = {"city": "市", "zone": "开发区"}
+ALL = "全部"  # a filter that keeps everything
+CITY_TOTAL = "（全市）"  # the zone column of a city's own total (no zone)
+CITY_TOTAL_FILTER = "（全市合计）"  # the zone filter's choice of city totals only
+CAMPAIGN = "三个一批"  # the lineage filter's choice of the campaign's figures
 MEASURE_LABELS = {
-    "projects": "项目个数", "investment": "投资额", "advanced_projects": "达标项目个数",
-    "advanced_investment": "达标项目投资", "rate_pct": "比率", "completed_investment": "已完成投资",
-    "expected_annual_output": "预计年产值", "industrial_projects": "产业项目个数",
+    "projects": "项目个数",
+    "investment": "投资额",
+    "advanced_projects": "达标项目个数",
+    "advanced_investment": "达标项目投资",
+    "rate_pct": "比率",
+    "completed_investment": "已完成投资",
+    "expected_annual_output": "预计年产值",
+    "industrial_projects": "产业项目个数",
     "industrial_investment": "产业项目投资",
 }
-# Why the extractor flagged a fact for review (codes of orchestration/extraction/review.py).
+# Why the extractor flagged a fact for review (codes of devzone/extraction/review.py).
 REVIEW_REASON_LABELS = {
-    "subject_inferred": "城市由文中地名推断", "subject_undecided": "无法确定所属城市",
-    "zone_not_in_reference": "开发区不在名录中", "number_split_across_lines": "数字跨行拼接",
+    "subject_inferred": "城市由文中地名推断",
+    "subject_undecided": "无法确定所属城市",
+    "zone_not_in_reference": "开发区不在名录中",
+    "number_split_across_lines": "数字跨行拼接",
     "outside_shanxi": "外省数据",
 }
-DOC_STATUS_LABELS = {"current": "有效", "superseded": "已被替代", "withdrawn": "已撤回", "duplicate": "重复文件",
-                     "quarantined": "已隔离"}
+DOC_STATUS_LABELS = {
+    "current": "有效",
+    "superseded": "已被替代",
+    "withdrawn": "已撤回",
+    "duplicate": "重复文件",
+    "quarantined": "已隔离",
+}
 
 # What a failed check means, in the managers' words. Keys are substrings of the expectation names in
 # fct_quality_result (the derived frame before ":" for cross-checks, the checked column otherwise).
@@ -54,15 +84,43 @@ CHECK_TITLES = [
 
 # Column names of the failing-row samples, in Chinese.
 SAMPLE_COLUMN_LABELS = {
-    "city": "城市", "city_name": "城市", "zone": "开发区", "zone_name": "开发区", "zone_code": "开发区代码",
-    "indicator_code": "指标", "metric": "指标", "city_value": "全市数值", "zone_value": "开发区数值",
-    "zones_value_sum": "开发区合计", "zone_count": "开发区个数", "stated_yoy_pct": "报告增速（%）",
-    "implied_yoy_pct": "推算增速（%）", "yoy_gap_pp": "相差（百分点）", "yoy_pct": "同比（%）",
-    "value": "数值", "previous_value": "上月累计值", "unit": "单位", "basis": "完成/目标", "stage": "阶段", "scope": "口径",
-    "reported_rate_pct": "报告比率（%）", "recomputed_rate_pct": "计算比率（%）", "computed_rate_pct": "计算比率（%）",
-    "recomputed_rate_gap_pp": "相差（百分点）", "projects": "项目个数", "advanced_projects": "达标项目个数",
-    "investment": "投资（亿元）", "advanced_investment": "达标投资（亿元）", "file_name": "文件", "fact_count": "数字个数",
-    "review_reasons": "复核原因", "measure": "项目", "evidence": "原文", "city_evidence": "全市原文", "zone_evidence": "开发区原文", "filed": "本月已报送",
+    "city": "城市",
+    "city_name": "城市",
+    "zone": "开发区",
+    "zone_name": "开发区",
+    "zone_code": "开发区代码",
+    "indicator_code": "指标",
+    "metric": "指标",
+    "city_value": "全市数值",
+    "zone_value": "开发区数值",
+    "zones_value_sum": "开发区合计",
+    "zone_count": "开发区个数",
+    "stated_yoy_pct": "报告增速（%）",
+    "implied_yoy_pct": "推算增速（%）",
+    "yoy_gap_pp": "相差（百分点）",
+    "yoy_pct": "同比（%）",
+    "value": "数值",
+    "previous_value": "上月累计值",
+    "unit": "单位",
+    "basis": "完成/目标",
+    "stage": "阶段",
+    "scope": "口径",
+    "reported_rate_pct": "报告比率（%）",
+    "recomputed_rate_pct": "计算比率（%）",
+    "computed_rate_pct": "计算比率（%）",
+    "recomputed_rate_gap_pp": "相差（百分点）",
+    "projects": "项目个数",
+    "advanced_projects": "达标项目个数",
+    "investment": "投资（亿元）",
+    "advanced_investment": "达标投资（亿元）",
+    "file_name": "文件",
+    "fact_count": "数字个数",
+    "review_reasons": "复核原因",
+    "measure": "项目",
+    "evidence": "原文",
+    "city_evidence": "全市原文",
+    "zone_evidence": "开发区原文",
+    "filed": "本月已报送",
 }
 
 

@@ -1,4 +1,5 @@
 """开发区月度数据：managers' app. Run with `streamlit run app/streamlit_app.py`."""
+
 from __future__ import annotations
 
 import sys
@@ -16,13 +17,13 @@ import format as fmt  # noqa: E402
 st.set_page_config(page_title="山西开发区月度数据", page_icon=":material/leaderboard:", layout="wide")
 
 pages = [
-    st.Page("pages_/overview.py", title="总览", icon=":material/home:", default=True),
-    st.Page("pages_/compare.py", url_path="compare", title="开发区对比", icon=":material/leaderboard:"),
-    st.Page("pages_/trend.py", url_path="trend", title="趋势", icon=":material/trending_up:"),
-    st.Page("pages_/pipeline.py", url_path="pipeline", title="三个一批", icon=":material/construction:"),
-    st.Page("pages_/quality.py", url_path="quality", title="数据质量", icon=":material/verified:"),
-    st.Page("pages_/lineage.py", url_path="lineage", title="溯源", icon=":material/manage_search:"),
-    st.Page("pages_/bulletin.py", url_path="bulletin", title="月报", icon=":material/description:"),
+    st.Page("app_pages/overview.py", title="总览", icon=":material/home:", default=True),
+    st.Page("app_pages/compare.py", url_path="compare", title="开发区对比", icon=":material/leaderboard:"),
+    st.Page("app_pages/trend.py", url_path="trend", title="趋势", icon=":material/trending_up:"),
+    st.Page("app_pages/pipeline.py", url_path="pipeline", title="三个一批", icon=":material/construction:"),
+    st.Page("app_pages/quality.py", url_path="quality", title="数据质量", icon=":material/verified:"),
+    st.Page("app_pages/lineage.py", url_path="lineage", title="溯源", icon=":material/manage_search:"),
+    st.Page("app_pages/bulletin.py", url_path="bulletin", title="月报", icon=":material/description:"),
 ]
 nav = st.navigation(pages)
 # The page draws into this placeholder, so that a serving file found unreadable half-way through a
@@ -45,7 +46,7 @@ try:
     else:
         with page.container():
             nav.run()
-except data.UnreadableServingFile as error:
+except (data.UnreadableServingFile, data.OutdatedServingFile) as error:
     page.empty()
     st.title("山西开发区月度数据")
     data.show_unreadable(error)

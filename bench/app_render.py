@@ -5,7 +5,7 @@
         [--cold-runs 3] [--warm-runs 5] [--browser]
 
 1. The home: 120 months from 2021-01, one generated seed-sized report per city per month
-   (`bench/report_generator.py`, fixed seed), landed and run through the real pipeline in one
+   (`devzone/synthetic/reports.py`, fixed seed), landed and run through the real pipeline in one
    backfill run (`bench/warehouse_incremental.py`), which must pass the quality gate. Reused when
    `<home>/serving.duckdb` already holds a report for every city and month; a home that does not
    is only deleted with --rebuild. Prints the row count of every served table and the file's size.
@@ -31,6 +31,7 @@
 Exit status 1 when a page scenario misses the goal, cold or warm, or fails to render.
 Every figure is printed with the 1-minute load average: the machine is shared.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,9 +46,9 @@ import sys
 import threading
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -73,6 +74,7 @@ def cell(text: str, width: int) -> str:
 
 
 # ---- the 10-year home ------------------------------------------------------------------------
+
 
 def city_names() -> list[str]:
     with open(ROOT / "dbt_project" / "seeds" / "cities.csv", encoding="utf-8") as fh:
@@ -107,15 +109,19 @@ def build_home(home: Path, rebuild: bool) -> None:
         return
     if home.exists() and any(home.iterdir()):
         if not rebuild:
-            raise SystemExit(f"{home} exists but does not cover {months[0]}..{months[-1]}: pass --rebuild to delete it and build again")
+            raise SystemExit(
+                f"{home} exists but does not cover {months[0]}..{months[-1]}: pass --rebuild to delete it and build again"
+            )
         shutil.rmtree(home)
     started = time.perf_counter()
     landed = land(home, months, cities, SEED)
     landing = time.perf_counter() - started
     print(f"landed {landed} reports ({len(cities)} cities x {len(months)} months) in {landing:.1f} s (load {load()})")
     backfill = timed_run(home, months)
-    print(f"backfill of all {len(months)} months in one run: {backfill:.1f} s (load {load()}); "
-          f"home built in {landing + backfill:.1f} s")
+    print(
+        f"backfill of all {len(months)} months in one run: {backfill:.1f} s (load {load()}); "
+        f"home built in {landing + backfill:.1f} s"
+    )
     if not covers(home, months, cities):
         raise SystemExit(f"the backfill ran but {home}/serving.duckdb does not cover every city and month")
 
@@ -137,6 +143,7 @@ def print_served_tables(home: Path) -> None:
 
 # ---- pages and scenarios -----------------------------------------------------------------------
 
+
 class NotOnPage(LookupError):
     """The scenario's widget is not on the page (the page changed, or does not offer it)."""
 
@@ -154,6 +161,7 @@ def set_widget(kind: str, key: str, value) -> Callable:
         except KeyError:
             raise NotOnPage(f"no {kind} {key!r}") from None
         widget.set_value(value)
+
     return apply
 
 
@@ -161,6 +169,7 @@ def all_of(*applies: Callable) -> Callable:
     def apply(at) -> None:
         for step in applies:
             step(at)
+
     return apply
 
 
@@ -179,14 +188,16 @@ ZONES = set_widget("radio", "trend_level", "开发区")
 # The heaviest settings each page offers beyond its defaults and the earliest month ("全部" is
 # already the default of every city/zone filter). Pages not listed get DEFAULT and EARLIEST only.
 HEAVY_SCENARIOS = {
-    "pages_/compare.py": [Scenario("all cities, ranked by 同比增速", set_widget("radio", "compare_measure", "同比增速"))],
-    "pages_/trend.py": [
+    "app_pages/compare.py": [
+        Scenario("all cities, ranked by 同比增速", set_widget("radio", "compare_measure", "同比增速"))
+    ],
+    "app_pages/trend.py": [
         Scenario("开发区 level, all zones, 累计值", ZONES),
         Scenario("开发区 level, all zones, 当月值", all_of(ZONES, set_widget("radio", "trend_measure", "当月值"))),
         Scenario("开发区 level, all zones, 同比增速", all_of(ZONES, set_widget("radio", "trend_measure", "同比增速"))),
     ],
-    "pages_/pipeline.py": [Scenario("口径 当期 (event)", set_widget("radio", "pipeline_scope", "event"))],
-    "pages_/lineage.py": [Scenario("全部 + 原文包含 '亿元'", set_widget("text_input", "lineage_text", "亿元"))],
+    "app_pages/pipeline.py": [Scenario("口径 当期 (event)", set_widget("radio", "pipeline_scope", "event"))],
+    "app_pages/lineage.py": [Scenario("全部 + 原文包含 '亿元'", set_widget("text_input", "lineage_text", "亿元"))],
 }
 
 
@@ -198,8 +209,10 @@ BUCKETS = {  # name: (file suffix, functions); a sample counts for a bucket when
     "data.query": ("app/data.py", {"query"}),
     "DuckDB": ("app/data.py", {"_query"}),  # inside data.query, and only on a cache miss
     "tables": ("streamlit/elements/arrow.py", {"dataframe", "data_editor", "table"}),
-    "charts": ("streamlit/elements/vega_charts.py",
-               {"line_chart", "area_chart", "bar_chart", "scatter_chart", "altair_chart", "vega_lite_chart"}),
+    "charts": (
+        "streamlit/elements/vega_charts.py",
+        {"line_chart", "area_chart", "bar_chart", "scatter_chart", "altair_chart", "vega_lite_chart"},
+    ),
     "downloads": ("app/data.py", {"downloads"}),  # CSV and XLSX bytes of a table, made on every render
 }
 OUTER_BUCKETS = [b for b in BUCKETS if b != "DuckDB"]
@@ -262,8 +275,11 @@ class Render:
         places: dict[tuple[str, str], int] = {}
         for stack in self.stacks:
             file, function, _ = stack[0]
-            app_lines = [f"{Path(f).relative_to(APP_DIR)}:{line}" for f, _, line in reversed(stack)
-                         if f.startswith(APP_DIR) and f != str(APP)]  # outermost first, the main script left out
+            app_lines = [
+                f"{Path(f).relative_to(APP_DIR)}:{line}"
+                for f, _, line in reversed(stack)
+                if f.startswith(APP_DIR) and f != str(APP)
+            ]  # outermost first, the main script left out
             place = (f"{Path(file).name}({function})", " > ".join(dict.fromkeys(app_lines[:1] + app_lines[-1:])))
             places[place] = places.get(place, 0) + 1
         per_sample = self.seconds / max(len(self.stacks), 1)
@@ -341,13 +357,17 @@ def measure(title: str, page: str, scenario: Scenario, cold_runs: int, warm_runs
 
 # ---- browser -----------------------------------------------------------------------------------
 
+
 def browser_times(home: Path) -> None:
     out = home / "screenshots"
     print(f"\nbrowser (bench/app_screenshots.py, headless Chromium; load {load()} before):")
     # Its own session, so that on a timeout its Streamlit server and Chromium go down with it.
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "bench" / "app_screenshots.py"), "--home", str(home), "--out", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     try:
         output, _ = proc.communicate(timeout=900)
@@ -365,6 +385,7 @@ def browser_times(home: Path) -> None:
 
 # ---- main --------------------------------------------------------------------------------------
 
+
 def output_of(*command: str) -> str:
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
@@ -372,7 +393,9 @@ def output_of(*command: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, default=Path("/tmp/devzone-bench-app-10y"))
-    parser.add_argument("--rebuild", action="store_true", help="delete a home that does not cover the 10 years and build it")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="delete a home that does not cover the 10 years and build it"
+    )
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--warm-runs", type=int, default=5)
     parser.add_argument("--browser", action="store_true", help="also run bench/app_screenshots.py on the home")
@@ -380,7 +403,9 @@ def main() -> None:
     home = args.home.resolve()
 
     app_changes = ", ".join(output_of("git", "status", "--short", "app/").splitlines()) or "none"
-    print(f"commit {output_of('git', 'rev-parse', '--short', 'HEAD')}; uncommitted app/ changes (git status --short app/): {app_changes}")
+    print(
+        f"commit {output_of('git', 'rev-parse', '--short', 'HEAD')}; uncommitted app/ changes (git status --short app/): {app_changes}"
+    )
     print(f"uptime: {output_of('uptime')}")
     build_home(home, args.rebuild)
     print_served_tables(home)
@@ -407,14 +432,18 @@ def main() -> None:
             status = result.error or f"cold {result.cold.seconds:.3f} s, warm {result.warm.seconds:.3f} s"
             print(f"  {title} · {scenario.name}: {status} (load {result.load})", flush=True)
 
-    print(f"\nserver-side render (AppTest), cold = median of {args.cold_runs} with st.cache_data empty, "
-          f"warm = median of {args.warm_runs} cached re-renders; goal {GOAL_SECONDS} s")
+    print(
+        f"\nserver-side render (AppTest), cold = median of {args.cold_runs} with st.cache_data empty, "
+        f"warm = median of {args.warm_runs} cached re-renders; goal {GOAL_SECONDS} s"
+    )
     print(f"{cell('page', 10)} {cell('scenario', 34)} {'cold s':>7} {'warm s':>7} {'goal s':>6}  result  load1")
     for r in results:
         cold = "-" if r.cold is None else f"{r.cold.seconds:.3f}"
         warm = "-" if r.warm is None else f"{r.warm.seconds:.3f}"
-        print(f"{cell(r.page, 10)} {cell(r.scenario, 34)} {cold:>7} {warm:>7} {GOAL_SECONDS:>6.1f}  "
-              f"{'pass' if r.passed else 'FAIL'}    {r.load}{'  ' + r.error if r.error else ''}")
+        print(
+            f"{cell(r.page, 10)} {cell(r.scenario, 34)} {cold:>7} {warm:>7} {GOAL_SECONDS:>6.1f}  "
+            f"{'pass' if r.passed else 'FAIL'}    {r.load}{'  ' + r.error if r.error else ''}"
+        )
     for line in skipped:
         print(f"not applicable: {line}")
 
@@ -425,7 +454,9 @@ def main() -> None:
     for r in measured:
         for run, render in (("cold", r.cold), ("warm", r.warm)):
             seconds = {"total": render.seconds, **render.breakdown()}
-            print(f"{cell(r.page, 10)} {cell(r.scenario, 34)} {run:<5}" + "".join(f"{seconds[n]:>11.3f}" for n in names))
+            print(
+                f"{cell(r.page, 10)} {cell(r.scenario, 34)} {run:<5}" + "".join(f"{seconds[n]:>11.3f}" for n in names)
+            )
     for r in measured:
         for run, render in (("cold", r.cold), ("warm", r.warm)):
             if render.seconds > GOAL_SECONDS:

@@ -12,6 +12,7 @@ and saves one PNG per page. Prints two times per page:
 A page is rendered when its title is the page's, nothing is running or stale, and the element count
 has held for 0.2 s; the time is taken at the start of that quiet spell.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,12 +60,12 @@ def rendered_js(title: str) -> str:
         "(() => { const main = document.querySelector('[data-testid=\"stMainBlockContainer\"]');"
         " const h1 = main && main.querySelector('h1');"
         f" if (!h1 || h1.innerText.trim() !== {json.dumps(title)}) return -1;"
-        " if (document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSkeleton\"], [data-stale=\"true\"]')) return -1;"
+        ' if (document.querySelector(\'[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-stale="true"]\')) return -1;'
         " return main.querySelectorAll('*').length; })()"
     )
 
 
-def wait_rendered(tools: "DevTools", title: str, started: float, timeout: float = 60) -> float:
+def wait_rendered(tools: DevTools, title: str, started: float, timeout: float = 60) -> float:
     """Seconds from `started` until the page is drawn and has stayed unchanged for 0.2 s."""
     deadline, quiet_since, last = time.time() + timeout, None, None
     while time.time() < deadline:
@@ -128,17 +129,44 @@ def main() -> None:
     app_port, debug_port = free_port(), free_port()
     env = {**os.environ, "DEVZONE_HOME": str(args.home.resolve())}
     app = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "streamlit_app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(app_port), "--browser.gatherUsageStats", "false"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app" / "streamlit_app.py"),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(app_port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     profile = tempfile.mkdtemp(prefix="devzone-chromium-")
     browser = subprocess.Popen(
-        [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-         f"--user-data-dir={profile}", f"--remote-debugging-port={debug_port}",
-         f"--window-size={args.width},{args.height}", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            chromium,
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            f"--remote-debugging-port={debug_port}",
+            f"--window-size={args.width},{args.height}",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_http(f"http://127.0.0.1:{app_port}/_stcore/health", 60)
@@ -147,7 +175,13 @@ def main() -> None:
             target = next(t for t in json.load(response) if t["type"] == "page")
         tools = DevTools(target["webSocketDebuggerUrl"])
         tools.call("Page.enable")
-        tools.call("Emulation.setDeviceMetricsOverride", width=args.width, height=args.height, deviceScaleFactor=1, mobile=False)
+        tools.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=args.width,
+            height=args.height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         pages = app_pages()
         query = f"?{args.query}" if args.query else ""
         print(f"{'page':<10} {'full load':>10} {'in app':>8}")
@@ -162,7 +196,7 @@ def main() -> None:
 
             # then open it again from the sidebar, coming from another page of the loaded app
             _, other_path, other_title = pages[number % len(pages)]
-            click = "document.querySelector('[data-testid=\"stSidebarNavLink\"][href$=\"/{}\"]').click()"
+            click = 'document.querySelector(\'[data-testid="stSidebarNavLink"][href$="/{}"]\').click()'
             tools.call("Runtime.evaluate", expression=click.format(other_path))
             wait_rendered(tools, other_title, time.perf_counter())
             started = time.perf_counter()

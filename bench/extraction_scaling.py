@@ -6,11 +6,12 @@
 A provincial bulletin can run to thousands of pages; a step that rescans the text read so far
 for every paragraph (or every fact) is invisible on one city's report and takes minutes on such
 a bulletin. For each size, one document of that many megabytes (UTF-8) is made of distinct
-generated reports of different cities and months, one after another (`bench/report_generator.py`,
+generated reports of different cities and months, one after another (`devzone/synthetic/reports.py`,
 not timed), written to a temporary .txt file, and timed from its bytes: `read_document` and
 `extract_document`. Prints size, seconds, seconds per MB and the facts found, then the goal line;
 every size with the 1-minute load average, as the machine is shared.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.report_generator import generate_corpus  # noqa: E402
-from orchestration.extraction import extract_document, read_document  # noqa: E402
+from devzone.extraction import extract_document, read_document  # noqa: E402
+from devzone.synthetic.reports import generate_corpus  # noqa: E402
 
 PERIODS = ["2023-03", "2023-06", "2023-09", "2023-12", "2024-03", "2024-06", "2024-09"]
 REPORT_BYTES = 14_000  # a seed-sized report, roughly

@@ -3,13 +3,14 @@
 
     .venv/bin/python bench/extraction_throughput.py [--reports 1000] [--seed 20230601] [--size seed]
 
-Generates the reports first (not timed; `bench/report_generator.py`), pins the process to one
-CPU, warms up on one report, then times `orchestration.extraction.extract_text` over all of them.
+Generates the reports first (not timed; `devzone/synthetic/reports.py`), pins the process to one
+CPU, warms up on one report, then times `devzone.extraction.extract_text` over all of them.
 Prints the count, characters (and UTF-8 bytes), seconds, reports/s, characters/s and the goal
 line. Then scores the extracted facts against the generated ones with the acceptance scorer
 (`../shared/acceptance/score.py`, imported by path) and prints precision/recall/F1 and, when
 not perfect, the first misses and extras, for the extractor's author.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.report_generator import generate_corpus  # noqa: E402
+from devzone.synthetic.reports import generate_corpus  # noqa: E402
 
 SCORER = Path(os.environ.get("DEVZONE_SCORER", ROOT.parent / "shared" / "acceptance" / "score.py"))
 GOAL_REPORTS_PER_S = 200
@@ -77,7 +78,7 @@ def main(argv=None) -> int:
     nbytes = sum(len(text.encode("utf-8")) for _, _, text, _ in corpus)
 
     cpu = pin_to_one_core()
-    from orchestration.extraction import extract_text
+    from devzone.extraction import extract_text
 
     name, period, text, _ = corpus[0]
     extract_text(text, name, period)  # warm-up: reference tables, regex compilation
@@ -91,8 +92,10 @@ def main(argv=None) -> int:
     print(f"generated {len(corpus)} {args.size}-size reports (seed {args.seed}) in {gen_s:.2f} s, not timed")
     print(f"pinned to cpu {cpu}" if cpu is not None else "could not pin to one cpu")
     print(f"reports: {len(corpus)}")
-    print(f"characters: {chars} ({nbytes} bytes UTF-8; {chars / len(corpus):.0f} characters, "
-          f"{nbytes / len(corpus):.0f} bytes a report)")
+    print(
+        f"characters: {chars} ({nbytes} bytes UTF-8; {chars / len(corpus):.0f} characters, "
+        f"{nbytes / len(corpus):.0f} bytes a report)"
+    )
     print(f"seconds: {secs:.3f}")
     print(f"reports/s: {rps:.1f}")
     print(f"characters/s: {chars / secs:.0f}")
@@ -112,18 +115,17 @@ def main(argv=None) -> int:
     print(f"f1: {s['f1']:.6f}")
     if s["precision"] < 1 or s["recall"] < 1:
         lines = buf.getvalue().splitlines()
-        misses = [l for l in lines if l.startswith("MISS")]
-        extras = [l for l in lines if l.startswith("EXTRA")]
+        misses = [line for line in lines if line.startswith("MISS")]
+        extras = [line for line in lines if line.startswith("EXTRA")]
         for label, rows in (("misses", misses), ("extras", extras)):
-            kinds = collections.Counter(coordinate(l) for l in rows)
+            kinds = collections.Counter(coordinate(row) for row in rows)
             if not rows:
                 print(f"{label}: 0")
                 continue
-            print(f"{label}: {len(rows)}; by coordinate: "
-                  + ", ".join(f"{k} {n}" for k, n in kinds.most_common(12)))
+            print(f"{label}: {len(rows)}; by coordinate: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common(12)))
             print(f"first {min(args.show, len(rows))} {label}:")
-            for l in rows[:args.show]:
-                print("  " + l)
+            for row in rows[: args.show]:
+                print("  " + row)
     return 0
 
 

@@ -13,6 +13,7 @@ pooled: overall, Shanxi's pages alone, per kind of page and per script. The last
 summary. With --verbose, every miss and extra row of the named pages (all when none is named);
 with --markdown, the per-page table as Markdown for `docs/extraction.md`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from orchestration.extraction import extract_document, read_document  # noqa: E402
-from orchestration.extraction.reference import load_reference  # noqa: E402
+from devzone.extraction import extract_document, read_document  # noqa: E402
+from devzone.extraction.reference import load_reference  # noqa: E402
 
 REAL = ROOT / "samples" / "real"
 SCORER = Path(os.environ.get("DEVZONE_SCORER", ROOT.parent / "shared" / "acceptance" / "score.py"))
@@ -55,8 +56,10 @@ def labels(page_id: str) -> list[dict]:
 
 
 def score_line(name: str, s: dict) -> str:
-    return (f"{name:<34} {s['expected']:>4} {s['emitted']:>4} {s['correct']:>4}   "
-            f"{s['precision']:.3f}  {s['recall']:.3f}  {s['f1']:.3f}")
+    return (
+        f"{name:<34} {s['expected']:>4} {s['emitted']:>4} {s['correct']:>4}   "
+        f"{s['precision']:.3f}  {s['recall']:.3f}  {s['f1']:.3f}"
+    )
 
 
 def main() -> int:
@@ -77,8 +80,10 @@ def main() -> int:
             changed.append(page["id"])
         present.append((page, path))
     if not present:
-        print(f"no page texts in {REAL / 'texts'}: nothing to score ({len(missing)} pages listed; "
-              "see samples/real/README.md to obtain them)")
+        print(
+            f"no page texts in {REAL / 'texts'}: nothing to score ({len(missing)} pages listed; "
+            "see samples/real/README.md to obtain them)"
+        )
         return 0
 
     rows, pooled = [], defaultdict(lambda: ([], []))
@@ -103,13 +108,18 @@ def main() -> int:
         print("| page | province | kind | script | expected | emitted | correct | precision | recall | F1 |")
         print("|---|---|---|---|---:|---:|---:|---:|---:|---:|")
         for page, s in rows:
-            figures = " | ".join("—" if not s["expected"] and not s["emitted"] else f"{s[k]:.3f}"
-                                 for k in ("precision", "recall", "f1"))  # nothing to find, nothing found
-            print(f"| {page['id']} | {page['province']} | {page['kind']} | {page['script']} | {s['expected']} | "
-                  f"{s['emitted']} | {s['correct']} | {figures} |")
+            figures = " | ".join(
+                "—" if not s["expected"] and not s["emitted"] else f"{s[k]:.3f}" for k in ("precision", "recall", "f1")
+            )  # nothing to find, nothing found
+            print(
+                f"| {page['id']} | {page['province']} | {page['kind']} | {page['script']} | {s['expected']} | "
+                f"{s['emitted']} | {s['correct']} | {figures} |"
+            )
         for g, s in totals.items():
-            print(f"| **{g}** | | | | {s['expected']} | {s['emitted']} | {s['correct']} | "
-                  f"{s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} |")
+            print(
+                f"| **{g}** | | | | {s['expected']} | {s['emitted']} | {s['correct']} | "
+                f"{s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} |"
+            )
     else:
         print(f"{'page':<34} {'exp':>4} {'emit':>4} {'ok':>4}   prec   rec    f1")
         for page, s in rows:
@@ -122,8 +132,9 @@ def main() -> int:
     if changed:
         print(f"text differs from the recorded SHA-256 (scored anyway): {', '.join(changed)}")
     o, sx = totals["overall"], totals.get("shanxi")
-    summary = (f"real pages: {len(present)} scored, precision={o['precision']:.3f} recall={o['recall']:.3f} "
-               f"f1={o['f1']:.3f}")
+    summary = (
+        f"real pages: {len(present)} scored, precision={o['precision']:.3f} recall={o['recall']:.3f} f1={o['f1']:.3f}"
+    )
     if sx:
         summary += f"; Shanxi: precision={sx['precision']:.3f} f1={sx['f1']:.3f}"
     met = all(t[k] >= v for t in (o, sx or o) for k, v in GOALS.items())

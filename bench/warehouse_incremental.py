@@ -3,11 +3,12 @@
 
     .venv/bin/python bench/warehouse_incremental.py [--cities 11] [--workdir DIR]
 
-Generates a report per city per month (`bench/report_generator.py`, seed-sized), lands them in two
+Generates a report per city per month (`devzone/synthetic/reports.py`, seed-sized), lands them in two
 temporary homes, backfills history in one run each (12 months and 120 months; the second is timed:
 the one-run backfill of all 120 months), then times the same next month's run on top of each.
 Goal: the month on 10 years of history takes at most 1.25 times the month on 1 year.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.report_generator import generate_report  # noqa: E402
+from devzone.synthetic.reports import generate_report  # noqa: E402
 
 # Ten years of history from the first partition (2021-01) reach past today: allow those months.
 os.environ.setdefault("DEVZONE_MONTHS_AHEAD", "72")
@@ -62,7 +63,7 @@ def timed_run(home: Path, months: list[str]) -> float:
     summary = runner.run_months(months)
     elapsed = time.perf_counter() - started
     if not summary.success:
-        raise SystemExit(f"run of {months[0]}..{months[-1]} failed: {summary.errors}")
+        raise SystemExit(f"run of {months[0]}..{months[-1]} failed:\n{runner.format_summary(summary)}")
     return elapsed
 
 

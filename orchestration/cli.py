@@ -1,4 +1,5 @@
 """`devzone` command line."""
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,8 @@ def period_from_path(path: Path) -> str | None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from orchestration.extraction import ReadError, extract_document, read_document
-    from orchestration.extraction.reference import load_reference
+    from devzone.extraction import ReadError, extract_document, read_document
+    from devzone.extraction.reference import load_reference
 
     ref = load_reference()
     failed = 0
@@ -68,7 +69,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     import warnings
 
     warnings.filterwarnings("ignore", module="dagster")  # beta/preview notices about our own definitions
-    from orchestration import landing, runner, settings, warehouse
+    from devzone import landing, settings, warehouse
+    from orchestration import runner
 
     if args.samples:
         copied = runner.copy_samples(Path(args.samples), settings.landing_dir())
@@ -88,7 +90,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if len(months) > 1:
             # One run over the whole range (a single-run backfill); months without files are empty.
             keys = landing.runnable_months(landing.beijing_now())
-            months = keys[keys.index(months[0]): keys.index(months[-1]) + 1]
+            months = keys[keys.index(months[0]) : keys.index(months[-1]) + 1]
     path = settings.warehouse_path()
     if reason := warehouse.unreadable_reason(path):
         print(f"error: {warehouse.corrupt_warehouse_advice(path, reason)}", file=sys.stderr)
@@ -113,16 +115,24 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--samples", metavar="DIR", help="first copy sample reports (DIR/YYYY-MM/*) into the landing area")
     run.set_defaults(func=cmd_run)
     args = parser.parse_args(argv)
+    from devzone.settings import SettingError
+
     try:
         return args.func(args)
+    except SettingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted: nothing was published by this run; the serving file is as it was", file=sys.stderr)
         return 130
     except Exception as exc:
         # One plain sentence first; the traceback (for whoever fixes devzone) follows.
-        print(f"error: devzone {args.command} stopped on an unexpected error ({type(exc).__name__}: "
-              f"{str(exc).splitlines()[0] if str(exc) else ''}); nothing was published by this run. "
-              "The traceback follows.", file=sys.stderr)
+        print(
+            f"error: devzone {args.command} stopped on an unexpected error ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''}); nothing was published by this run. "
+            "The traceback follows.",
+            file=sys.stderr,
+        )
         raise
 
 

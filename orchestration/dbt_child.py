@@ -9,6 +9,7 @@ Linux sends the signal when the *thread* that started the child ends, not the pr
 starts dbt from the thread that executes the step; in `devzone run` (`execute_in_process`) that is
 the main thread, which ends only with the process.
 """
+
 from __future__ import annotations
 
 import ctypes

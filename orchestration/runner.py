@@ -3,16 +3,18 @@
 Runs show up in `dagster dev` afterwards because both use the instance under <home>/dagster.
 Several months run as one run (a single-run backfill over the month range).
 """
+
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration import settings
+from devzone import settings
 
 INSTANCE_YAML = """\
 # devzone's Dagster instance. DuckDB allows one writer: assets that write it share one pool.
@@ -25,6 +27,7 @@ telemetry:
 
 
 def instance():
+    """The persistent instance of the home (<home>/dagster), the one `make ui` shows."""
     from dagster import DagsterInstance
 
     home = settings.dagster_home()
@@ -32,11 +35,15 @@ def instance():
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text(INSTANCE_YAML, encoding="utf-8")
-    os.environ["DAGSTER_HOME"] = str(home)
-    return DagsterInstance.get()
+    return DagsterInstance.from_config(str(home))
 
 
 LAUNCHER_TAG = "devzone/launcher"
+# A run over a range of partitions is a run tagged with the range: `execute_in_process` takes one
+# partition key only. These are the tags Dagster's own backfills write (pinned by
+# tests/test_definitions.py against Dagster's constants).
+PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
+PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 @contextlib.contextmanager
@@ -94,20 +101,23 @@ class RunSummary:
     checks_warned: list[str] = field(default_factory=list)  # WARN severity: recorded and shown
     published: bool = False
     failed_steps: list[tuple[str, str]] = field(default_factory=list)  # (step, what it said)
+    # Where the wall time went, in seconds: loading the definitions, each step, what is left.
+    profile: dict[str, float] = field(default_factory=dict)
 
 
 def run_months(months: list[str]) -> RunSummary:
+    started = time.perf_counter()
     from dagster import AssetCheckSeverity, DagsterEventType
-    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("monthly_pipeline")
+    loaded = time.perf_counter()
     tags = {LAUNCHER_TAG: "cli"}
     if len(months) == 1:
         kwargs = {"partition_key": months[0]}
     else:
-        tags.update({ASSET_PARTITION_RANGE_START_TAG: months[0], ASSET_PARTITION_RANGE_END_TAG: months[-1]})
+        tags.update({PARTITION_RANGE_START_TAG: months[0], PARTITION_RANGE_END_TAG: months[-1]})
         kwargs = {}
     # The terminal shows the summary, which opens with what failed and what to do; the full run log,
     # tracebacks included, is in the Dagster UI.
@@ -122,6 +132,10 @@ def run_months(months: list[str]) -> RunSummary:
             instance=dagster_instance, raise_on_error=False, run_config=quiet, tags=tags, **kwargs
         )
     summary = RunSummary(result.success, result.run_id, months)
+    summary.profile = run_profile(dagster_instance, result.run_id, loaded - started, time.perf_counter() - started)
+    with open(log, "a", encoding="utf-8") as log_file:
+        log_file.write("\nprofile (seconds of wall time):\n")
+        log_file.writelines(f"  {name:<28} {seconds:7.2f}\n" for name, seconds in summary.profile.items())
     for evaluation in result.get_asset_check_evaluations():
         name = f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}"
         if evaluation.description and not evaluation.passed:
@@ -136,10 +150,34 @@ def run_months(months: list[str]) -> RunSummary:
         e.event_type == DagsterEventType.ASSET_MATERIALIZATION and e.asset_key.path == ["serving_snapshot"]
         for e in result.all_events
     )
-    summary.failed_steps = [(e.step_key or "", failure_message(e)) for e in result.all_events
-                            if e.event_type == DagsterEventType.STEP_FAILURE]
+    summary.failed_steps = [
+        (e.step_key or "", failure_message(e))
+        for e in result.all_events
+        if e.event_type == DagsterEventType.STEP_FAILURE
+    ]
     fill_from_warehouse(summary)
     return summary
+
+
+def run_profile(dagster_instance, run_id: str, definitions_s: float, total_s: float) -> dict[str, float]:
+    """Seconds spent loading the definitions, in each step (from the run's step events) and in the
+    rest of the run (Dagster's own bookkeeping, the lock, the instance), with the total."""
+    from dagster import DagsterEventType
+
+    profile = {"definitions": round(definitions_s, 2)}
+    started: dict[str, float] = {}
+    ended = (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE)
+    for record in dagster_instance.all_logs(run_id):
+        event = record.dagster_event
+        if event is None or not event.step_key:
+            continue
+        if event.event_type == DagsterEventType.STEP_START:
+            started[event.step_key] = record.timestamp
+        elif event.event_type in ended and event.step_key in started:
+            profile[event.step_key] = round(record.timestamp - started[event.step_key], 2)
+    profile["other"] = round(total_s - sum(profile.values()), 2)
+    profile["total"] = round(total_s, 2)
+    return profile
 
 
 def failure_message(event) -> str:
@@ -159,13 +197,17 @@ def failure_sentence(summary: RunSummary) -> str | None:
         if step == "raw_reports" or "corrupt" in message:
             return message
         if "dbt" in step:
-            return (f"dbt build failed (a model or one of its tests): see {log}; fix the model or the facts "
-                    "and run the month again. The serving file is unchanged.")
+            return (
+                f"dbt build failed (a model or one of its tests): see {log}; fix the model or the facts "
+                "and run the month again. The serving file is unchanged."
+            )
         return f"step {step} failed: {message}. See {log}; the serving file is unchanged."
     if summary.checks_failed:
-        return (f"the quality gate stopped publishing: {len(summary.checks_failed)} check(s) failed with severity "
-                "ERROR (listed below); correct the reports or the facts and run the month again. "
-                "The serving file is unchanged.")
+        return (
+            f"the quality gate stopped publishing: {len(summary.checks_failed)} check(s) failed with severity "
+            "ERROR (listed below); correct the reports or the facts and run the month again. "
+            "The serving file is unchanged."
+        )
     if not summary.success:
         return f"the run failed: see {log}. The serving file is unchanged."
     return None
@@ -180,26 +222,41 @@ def fill_from_warehouse(summary: RunSummary) -> None:
     lo, hi = summary.months[0], summary.months[-1]
     con = duckdb.connect(str(path), read_only=True)
     try:
-        summary.documents = dict(con.execute(
-            "select period, count(*) from raw.documents where period between ? and ? group by 1 order by 1", [lo, hi]
-        ).fetchall())
-        summary.superseded = [f"{p}/{n}" for p, n in con.execute(
-            "select period, file_name from raw.document_history where status <> 'current' and period between ? and ? order by 1, 2",
-            [lo, hi],
-        ).fetchall()]
-        summary.duplicates = [f"{p}/{n}: same bytes as {k}" for p, n, k in con.execute(
-            "select period, file_name, duplicate_of from raw.duplicate_files where period between ? and ? order by 1, 2",
-            [lo, hi],
-        ).fetchall()]
-        summary.quarantined = [f"{p}/{n}: {r}" for p, n, r in con.execute(
-            "select period, file_name, reason from raw.quarantine where period between ? and ? order by 1, 2", [lo, hi]
-        ).fetchall()]
-        summary.facts_per_city = dict(con.execute(
-            "select coalesce(city, '全省'), count(*) from ("
-            " select city from raw.indicator_facts where period between ? and ?"
-            " union all select city from raw.pipeline_facts where period between ? and ?) group by 1 order by 2 desc, 1",
-            [lo, hi, lo, hi],
-        ).fetchall())
+        summary.documents = dict(
+            con.execute(
+                "select period, count(*) from raw.documents where period between ? and ? group by 1 order by 1",
+                [lo, hi],
+            ).fetchall()
+        )
+        summary.superseded = [
+            f"{p}/{n}"
+            for p, n in con.execute(
+                "select period, file_name from raw.document_history where status <> 'current' and period between ? and ? order by 1, 2",
+                [lo, hi],
+            ).fetchall()
+        ]
+        summary.duplicates = [
+            f"{p}/{n}: same bytes as {k}"
+            for p, n, k in con.execute(
+                "select period, file_name, duplicate_of from raw.duplicate_files where period between ? and ? order by 1, 2",
+                [lo, hi],
+            ).fetchall()
+        ]
+        summary.quarantined = [
+            f"{p}/{n}: {r}"
+            for p, n, r in con.execute(
+                "select period, file_name, reason from raw.quarantine where period between ? and ? order by 1, 2",
+                [lo, hi],
+            ).fetchall()
+        ]
+        summary.facts_per_city = dict(
+            con.execute(
+                "select coalesce(city, '全省'), count(*) from ("
+                " select city from raw.indicator_facts where period between ? and ?"
+                " union all select city from raw.pipeline_facts where period between ? and ?) group by 1 order by 2 desc, 1",
+                [lo, hi, lo, hi],
+            ).fetchall()
+        )
     finally:
         con.close()
 
@@ -209,7 +266,8 @@ def format_summary(summary: RunSummary) -> str:
     lines = [f"error: {sentence}"] if sentence else []
     lines += [
         f"run {summary.run_id}: {'succeeded' if summary.success else 'FAILED'}",
-        f"months: {summary.months[0]}" + (f" … {summary.months[-1]} ({len(summary.months)})" if len(summary.months) > 1 else ""),
+        f"months: {summary.months[0]}"
+        + (f" … {summary.months[-1]} ({len(summary.months)})" if len(summary.months) > 1 else ""),
         f"documents read: {sum(summary.documents.values())}"
         + (f" ({', '.join(f'{m}: {n}' for m, n in summary.documents.items())})" if summary.documents else ""),
         f"superseded: {len(summary.superseded)}" + "".join(f"\n  {s}" for s in summary.superseded),
@@ -222,13 +280,18 @@ def format_summary(summary: RunSummary) -> str:
         + "".join(f"\n  warning: {c}" for c in summary.checks_warned),
     ]
     lines += [f"failed step {step}: {message}" for step, message in summary.failed_steps]
+    if summary.profile:
+        parts = ", ".join(f"{name} {seconds:.1f}" for name, seconds in summary.profile.items() if name != "total")
+        lines.append(f"time: {summary.profile['total']:.1f} s ({parts})")
     lines.append(f"log: {settings.home() / 'logs' / 'devzone-run.log'}")
     lines.append(f"quality report (Data Docs): {settings.data_docs_dir() / 'index.html'}")
     if summary.published:
         lines.append(f"published: {settings.serving_path()}")
     else:
         serving = settings.serving_path()
-        lines.append(f"not published; serving file {'unchanged: ' + str(serving) if serving.exists() else 'not yet built'}")
+        lines.append(
+            f"not published; serving file {'unchanged: ' + str(serving) if serving.exists() else 'not yet built'}"
+        )
     return "\n".join(lines)
 
 

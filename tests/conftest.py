@@ -13,6 +13,23 @@ SAMPLES = ROOT / "samples"
 SAMPLE_MONTHS = sorted(p.name for p in (SAMPLES / "reports").iterdir())
 
 
+DBT_PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests")
+
+
+def pytest_sessionstart(session):
+    """The code location reads dbt's manifest as prepared by `make` (dagster-dbt's prepare step);
+    a test session started with plain `pytest` after a model changed prepares it first, so the
+    tests never see yesterday's graph."""
+    project = ROOT / "dbt_project"
+    manifest = project / "target" / "manifest.json"
+    files = [f for name in DBT_PROJECT_FILES for f in [project / name, *(project / name).rglob("*")] if f.is_file()]
+    if not manifest.exists() or manifest.stat().st_mtime < max(f.stat().st_mtime for f in files):
+        from orchestration.project import devzone_dbt
+        from orchestration.resources import dbt_resource
+
+        dbt_resource().cli(["parse", "--quiet"], target_path=devzone_dbt.target_path).wait()
+
+
 def load_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -41,23 +58,29 @@ def built_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("devzone_home")
     use_home(home)
     from orchestration import runner
-    from orchestration.definitions import monthly
+    from orchestration.partitions import monthly
 
     runner.copy_samples(SAMPLES / "reports", home / "landing")
     # Every sample month in one run: a single-run backfill over the months' range.
     keys = monthly.get_partition_keys()
-    span = keys[keys.index(SAMPLE_MONTHS[0]): keys.index(SAMPLE_MONTHS[-1]) + 1]
+    span = keys[keys.index(SAMPLE_MONTHS[0]) : keys.index(SAMPLE_MONTHS[-1]) + 1]
     return home, {"backfill": runner.run_months(span)}
 
 
 # ---- the managers' app (tests/test_app.py, tests/test_bulletin.py) ------------------------------
 
+
 def expected_city_facts(month: str, metric: str) -> list[dict]:
     """The hand-labelled city-level (no zone) actual values of `metric` in the sample `month`."""
     return [
-        f for path in sorted((SAMPLES / "expected" / month).glob("*.jsonl")) for f in load_jsonl(path)
-        if f.get("type") == "indicator" and f.get("city") and f.get("zone") is None
-        and f.get("metric") == metric and f.get("basis", "actual") == "actual"
+        f
+        for path in sorted((SAMPLES / "expected" / month).glob("*.jsonl"))
+        for f in load_jsonl(path)
+        if f.get("type") == "indicator"
+        and f.get("city")
+        and f.get("zone") is None
+        and f.get("metric") == metric
+        and f.get("basis", "actual") == "actual"
     ]
 
 

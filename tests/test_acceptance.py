@@ -1,13 +1,14 @@
 """The extraction held to hand-labelled facts: the seed report and the bundled samples."""
+
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEED_FACTS, SEED_REPORT, load_jsonl
-from orchestration.extraction import extract_path
+
+from devzone.extraction import extract_path
 
 SAMPLE_REPORTS = sorted(p for p in (ROOT / "samples" / "reports").glob("*/*") if p.is_file())
 
@@ -25,7 +26,10 @@ def test_seed_report_reproduces_the_labelled_facts_exactly(scorer):
 def test_cli_extract_on_the_seed_report(scorer, tmp_path):
     out = subprocess.run(
         [sys.executable, "-m", "orchestration.cli", "extract", str(SEED_REPORT), "--period", "2023-06"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     facts = [json.loads(line) for line in out.stdout.splitlines()]
     assert scorer.score(load_jsonl(SEED_FACTS), facts)["f1"] == 1.0

@@ -3,6 +3,7 @@
 The app reads the serving file of the session-built home (`built_home` from conftest: every
 sample month through the real pipeline). Expected numbers come from samples/expected/.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,7 +18,6 @@ from pathlib import PurePosixPath
 
 import duckdb
 import pytest
-
 from conftest import ROOT, expected_city_fact, expected_city_facts
 
 sys.path.insert(0, str(ROOT / "app"))
@@ -25,8 +25,13 @@ sys.path.insert(0, str(ROOT / "app"))
 APP = str(ROOT / "app" / "streamlit_app.py")
 PAGES = ["overview", "compare", "trend", "pipeline", "quality", "lineage", "bulletin"]
 TITLES = {
-    "overview": "总览", "compare": "开发区对比", "trend": "趋势", "pipeline": "三个一批", "quality": "数据质量",
-    "lineage": "溯源", "bulletin": "月报",
+    "overview": "总览",
+    "compare": "开发区对比",
+    "trend": "趋势",
+    "pipeline": "三个一批",
+    "quality": "数据质量",
+    "lineage": "溯源",
+    "bulletin": "月报",
 }
 MONTH = "2023-06"
 CITY = "太原市"
@@ -39,12 +44,16 @@ def app_at(page: str | None = None):
 
     at = AppTest.from_file(APP, default_timeout=120).run()
     if page:
-        at.switch_page(f"pages_/{page}.py").run()
+        at.switch_page(f"app_pages/{page}.py").run()
     return at
 
 
 def texts(at) -> str:
-    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "success", "title", "subheader") for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "info", "warning", "success", "title", "subheader")
+        for e in getattr(at, kind)
+    ]
     return "\n".join(str(p) for p in parts)
 
 
@@ -116,7 +125,7 @@ def test_month_in_the_url_opens_every_page_on_that_month(served):
     at.query_params["month"] = MONTH
     at.run()
     assert at.selectbox(key="overview_month").value == MONTH
-    at.switch_page("pages_/pipeline.py").run()
+    at.switch_page("app_pages/pipeline.py").run()
     assert at.selectbox(key="pipeline_month").value == MONTH
     at.selectbox(key="pipeline_month").select("2023-09").run()
     assert at.query_params["month"] == ["2023-09"] or at.query_params["month"] == "2023-09"
@@ -233,7 +242,7 @@ def test_lineage_opens_the_normalised_document_at_the_sentence(served, downloade
     evidence = table.loc[pick, "原文"]
     assert evidence in document
     page = at.html[0].value.split("<script>")[0]
-    marked = page[page.index('<mark id="devzone-evidence">'): page.index("</mark>")]
+    marked = page[page.index('<mark id="devzone-evidence">') : page.index("</mark>")]
     assert html.unescape(re.sub("<[^>]+>", "", marked)) == evidence  # exactly the sentence is marked
     assert re.search(rf"<b>{re.escape(str(fact['value']))}[^<]*</b>", marked)  # and the number in bold
     assert html.unescape(re.sub("<[^>]+>", "", page)) == document  # the rest of the text untouched
@@ -339,7 +348,9 @@ def test_quality_lists_quarantined_files_with_the_reason(edited_serving):
     at.selectbox(key="quality_month").select(MONTH).run()
     assert any("共有 1 份报告被隔离" in w.value for w in at.warning)
     quarantined = next(d.value for d in at.dataframe if "隔离原因" in d.value.columns and "月份" in d.value.columns)
-    assert quarantined[["文件", "隔离原因"]].values.tolist() == [["broken.pdf", "no text layer: the PDF is a scan without OCR"]]
+    assert quarantined[["文件", "隔离原因"]].values.tolist() == [
+        ["broken.pdf", "no text layer: the PDF is a scan without OCR"]
+    ]
 
 
 def test_quality_lists_each_files_kind_and_stated_period_and_a_duplicates_kept_file(served):
@@ -354,17 +365,22 @@ def test_empty_state_shows_the_one_message(tmp_path, monkeypatch):
     monkeypatch.setenv("DEVZONE_HOME", str(tmp_path / "nothing_here"))
     at = app_at()
     assert not at.exception
-    assert [i.value for i in at.info] == ["还没有发布的数据：请先运行 `make run`（或 `devzone run --all`）生成 serving.duckdb。"]
+    assert [i.value for i in at.info] == [
+        "还没有发布的数据：请先运行 `make run`（或 `devzone run --all`）生成 serving.duckdb。"
+    ]
     for page in PAGES:
-        at.switch_page(f"pages_/{page}.py").run()
+        at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception
         assert any(NO_DATA in i.value for i in at.info)
 
 
-@pytest.mark.parametrize("damage", [
-    pytest.param(lambda content: content[: len(content) * 2 // 5], id="truncated"),
-    pytest.param(lambda content: os.urandom(len(content)), id="garbage"),
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda content: content[: len(content) * 2 // 5], id="truncated"),
+        pytest.param(lambda content: os.urandom(len(content)), id="garbage"),
+    ],
+)
 def test_an_unreadable_serving_file_shows_one_message_on_every_page(built_home, tmp_path, monkeypatch, damage):
     home, _ = built_home
     serving = tmp_path / "serving.duckdb"
@@ -372,7 +388,7 @@ def test_an_unreadable_serving_file_shows_one_message_on_every_page(built_home, 
     monkeypatch.setenv("DEVZONE_HOME", str(tmp_path))
     at = app_at()
     for page in PAGES:
-        at.switch_page(f"pages_/{page}.py").run()
+        at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert [e.value for e in at.error] == [UNREADABLE], page
         assert str(serving) in texts(at)  # the file, for the engineer
@@ -399,11 +415,10 @@ def test_a_newly_published_file_is_picked_up(tmp_path, monkeypatch):
 
 
 def test_downloads_and_number_formats():
+    import data
     import format as fmt
     import pandas as pd
     from openpyxl import load_workbook
-
-    import data
 
     df = pd.DataFrame({"地区": ["太原市"], "规上工业增加值（亿元）": [94.35]})
     wb = load_workbook(io.BytesIO(data.to_xlsx(df)))
@@ -411,20 +426,135 @@ def test_downloads_and_number_formats():
     assert fmt.yi(94.354) == "94.35 亿元"
     assert fmt.yi(1206.66) == "1,206.66 亿元"
     assert fmt.pct(3.6) == "3.6%" and fmt.pct(-2.7, signed=True) == "-2.7%"
-    assert fmt.value(125.6, "万人次") == "125.60 万人次"
-    assert fmt.value(25, "个") == "25 个"
-    assert fmt.value(None, "亿元") == "—"
+    counts = frozenset({"个", "户"})  # as data.count_units() reads them from dim_indicator
+    assert fmt.value(125.6, "万人次", counts) == "125.60 万人次"
+    assert fmt.value(25, "个", counts) == "25 个" and fmt.value(3, "户", counts) == "3 户"
+    assert fmt.value(25, "个", frozenset()) == "25.00 个"  # a unit is a count only when the data says so
+    assert fmt.value(None, "亿元", counts) == "—"
+    assert (
+        fmt.decimals_for("户", counts) == 0
+        and fmt.decimals_for("%", counts) == 1
+        and fmt.decimals_for("亩", counts) == 2
+    )
+    assert data.number_format("新增规上企业（户）", counts) == "%d"
+    assert data.number_format("新增规上企业（家）", counts) is None
 
 
 def test_failing_rows_get_chinese_and_distinct_column_names():
     import data
 
     rows = data.failing_rows(
-        [{"city": "朔州市", "indicator_code": "industrial_value_added", "evidence": "甲", "city_evidence": "乙",
-          "zone_value": 67.3, "city_value": 48.46, "odd_column": 1}],
+        [
+            {
+                "city": "朔州市",
+                "indicator_code": "industrial_value_added",
+                "evidence": "甲",
+                "city_evidence": "乙",
+                "zone_value": 67.3,
+                "city_value": 48.46,
+                "odd_column": 1,
+            }
+        ],
         {"industrial_value_added": ("规上工业增加值", "亿元")},
     )
     assert list(rows.columns) == ["城市", "指标", "原文", "全市原文", "开发区数值", "全市数值", "odd_column"]
     assert rows["指标"].tolist() == ["规上工业增加值"]
     same_label = data.failing_rows({"city": "a", "city_name": "b"}, {})
     assert list(same_label.columns) == ["城市", "city_name"]  # never two columns of one name
+
+
+# ---- one place for each fact: the indicators' presentation comes from dim_indicator ------------
+
+
+def served_indicators(served) -> list[tuple]:
+    con = duckdb.connect(str(served / "serving.duckdb"), read_only=True)
+    try:
+        return con.execute(
+            "select indicator_code, headline_rank, is_headline_target, count_units from dim_indicator "
+            "order by display_order"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_the_served_indicators_are_the_seeds(served):
+    """dim_indicator serves the indicators seed's presentation columns as they are in the seed."""
+    with open(ROOT / "dbt_project" / "seeds" / "indicators.csv", encoding="utf-8", newline="") as fh:
+        seed = sorted(csv.DictReader(fh), key=lambda r: int(r["display_order"]))
+    served_rows = served_indicators(served)
+    assert [r[0] for r in served_rows] == [r["indicator_code"] for r in seed]
+    for (code, rank, target, units), row in zip(served_rows, seed, strict=True):
+        assert rank == (int(row["headline_rank"]) if row["headline_rank"] else None), code
+        assert target == (row["headline_target"] == "true"), code
+        assert units == (row["count_units"] or None), code
+
+
+def test_the_kpi_report_has_a_column_pair_per_headline_indicator(served):
+    """rpt_city_month_kpis takes its headline columns from the seed, in headline order."""
+    con = duckdb.connect(str(served / "serving.duckdb"), read_only=True)
+    try:
+        columns = [r[0] for r in con.execute("describe rpt_city_month_kpis").fetchall()]
+    finally:
+        con.close()
+    rows = served_indicators(served)
+    headline = [code for code, rank, _, _ in sorted((r for r in rows if r[1] is not None), key=lambda r: r[1])]
+    targets = [code for code in headline if next(r[2] for r in rows if r[0] == code)]
+    first = columns.index(headline[0])
+    assert columns[first:] == [c for code in headline for c in (code, f"{code}_yoy_pct")] + [
+        f"{code}_target_yoy_pct" for code in targets
+    ]
+
+
+def test_the_overview_lists_the_headline_indicators_of_the_data(edited_serving):
+    """Ranks changed in the served dim_indicator change the overview's KPI list and its order."""
+    edited_serving(
+        "update dim_indicator set headline_rank = case indicator_code when 'operating_revenue' then 1 "
+        "when 'industrial_value_added' then 2 when 'tax_revenue' then null else headline_rank + 10 end "
+        "where headline_rank is not null",
+        [],
+    )
+    at = app_at("overview")
+    assert not at.exception, [e.value for e in at.exception]
+    options = at.selectbox(key="overview_indicator").options
+    assert options[:2] == ["营业收入（亿元）", "规上工业增加值（亿元）"]
+    assert "税收收入（亿元）" not in options and len(options) == 8
+    assert not any("税收收入" in c for c in at.dataframe[0].value.columns)
+
+
+def test_count_units_come_from_the_data(served, edited_serving):
+    import data
+
+    con = duckdb.connect(str(served / "serving.duckdb"), read_only=True)
+    try:
+        listed = {
+            u
+            for (units,) in con.execute("select count_units from dim_indicator").fetchall()
+            if units
+            for u in units.split("|")
+        }
+    finally:
+        con.close()
+    assert data.count_units() == listed and {"个", "家", "项", "宗"} <= listed
+    edited_serving("update dim_indicator set count_units = '个|台'", [])
+    assert data.count_units() == {"个", "台"}
+
+
+def test_an_outdated_serving_file_asks_for_a_new_run(edited_serving):
+    edited_serving("alter table dim_indicator drop column headline_rank", [])
+    at = app_at()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == ["发布文件由旧版本生成，缺少本页需要的数据，请重新运行 make run"]
+
+
+def test_the_app_names_no_indicator_and_keeps_its_words_in_labels():
+    """Indicator codes are data (dim_indicator), not code; the pages, the bulletin and the
+    formatting keep no vocabulary of their own (labels.py has it)."""
+    with open(ROOT / "dbt_project" / "seeds" / "indicators.csv", encoding="utf-8", newline="") as fh:
+        codes = [r["indicator_code"] for r in csv.DictReader(fh)]
+    files = [ROOT / "app" / name for name in ("streamlit_app.py", "data.py", "format.py", "bulletin.py")]
+    files += sorted((ROOT / "app" / "app_pages").glob("*.py"))
+    for path in files:
+        source = path.read_text(encoding="utf-8")
+        assert not [c for c in codes if re.search(rf"\b{c}\b", source)], path.name
+        # a dict of words for codes or flags ({True: "是", ...}, {"failed": "失败"}) belongs in labels.py
+        assert not re.search(r"\{\s*(True|False|\"[a-z_]+\")\s*:\s*\"[^\"]*[\u4e00-\u9fff]", source), path.name

@@ -1,9 +1,10 @@
-"""Checks of the synthetic report generator (bench/report_generator.py).
+"""Checks of the synthetic report generator (devzone/synthetic/reports.py).
 
 The generator's own honesty only: determinism, well-formed facts in the contract's vocabulary,
 every labelled number printed in its report, consistent campaign rates, sizes. The extractor's
 accuracy on these reports is not asserted here (see bench/extraction_throughput.py).
 """
+
 import csv
 import hashlib
 import json
@@ -20,9 +21,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.report_generator import (  # noqa: E402
-    CONTRACT_METRICS, INDICATOR_FIELDS, MEASURES, PIPELINE_FIELDS, SCOPES, SIZES, STAGES,
-    generate_corpus, generate_report, zone_core)
+from devzone.synthetic.reports import (  # noqa: E402
+    CONTRACT_METRICS,
+    INDICATOR_FIELDS,
+    MEASURES,
+    PIPELINE_FIELDS,
+    SCOPES,
+    SIZES,
+    STAGES,
+    generate_corpus,
+    generate_report,
+    zone_core,
+)
 
 SEEDS = ROOT / "dbt_project" / "seeds"
 PERIODS = ["2023-03", "2023-06", "2023-09", "2023-12", "2024-03", "2024-06", "2024-09"]
@@ -30,13 +40,26 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 # The contract's metric codes and units (README.md of the acceptance folder).
 CONTRACT_UNITS = {
-    "industrial_value_added": "亿元", "industrial_investment": "亿元", "fixed_asset_investment": "亿元",
-    "industrial_project_investment": "亿元", "operating_revenue": "亿元", "tax_revenue": "亿元",
-    "import_export": "亿元", "foreign_investment_used": "亿美元", "tourist_visits": "万人次",
-    "overnight_visitors": "万人次", "forest_coverage": "%", "filed_projects": "个",
-    "commitment_eligible_projects": "个", "commitment_projects": "个", "commitment_procedures": "项",
-    "standard_land_parcels": "宗", "standard_land_area": "亩", "standard_factory_area_in_use": "万平方米",
-    "standard_factory_area_new": "万平方米", "proxy_service_projects": "个",
+    "industrial_value_added": "亿元",
+    "industrial_investment": "亿元",
+    "fixed_asset_investment": "亿元",
+    "industrial_project_investment": "亿元",
+    "operating_revenue": "亿元",
+    "tax_revenue": "亿元",
+    "import_export": "亿元",
+    "foreign_investment_used": "亿美元",
+    "tourist_visits": "万人次",
+    "overnight_visitors": "万人次",
+    "forest_coverage": "%",
+    "filed_projects": "个",
+    "commitment_eligible_projects": "个",
+    "commitment_projects": "个",
+    "commitment_procedures": "项",
+    "standard_land_parcels": "宗",
+    "standard_land_area": "亩",
+    "standard_factory_area_in_use": "万平方米",
+    "standard_factory_area_new": "万平方米",
+    "proxy_service_projects": "个",
 }
 COUNT_MEASURES = {"projects", "advanced_projects", "industrial_projects"}
 
@@ -100,7 +123,7 @@ def test_deterministic_across_processes(corpus):
     """No dependence on hash randomisation: another interpreter with another hash seed agrees."""
     helper = (
         "import hashlib, json\n"
-        "from bench.report_generator import generate_corpus\n"
+        "from devzone.synthetic.reports import generate_corpus\n"
         "def run():\n"
         f"    c = generate_corpus(40, seed=11, periods={PERIODS!r})\n"
         "    h = hashlib.sha256()\n"
@@ -112,8 +135,14 @@ def test_deterministic_across_processes(corpus):
     out = []
     for hashseed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=hashseed, PYTHONPATH=str(ROOT))
-        res = subprocess.run([sys.executable, "-c", helper + "print(run())"], env=env, cwd=ROOT,
-                             capture_output=True, text=True, check=True)
+        res = subprocess.run(
+            [sys.executable, "-c", helper + "print(run())"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         out.append(res.stdout.strip())
     assert out[0] == out[1] == digest(corpus[:40])
 
@@ -156,21 +185,29 @@ def test_facts_well_formed(corpus, small_corpus):
 def test_campaign_numbers_consistent(corpus, small_corpus):
     n_rates = 0
     for name, _, _, facts in corpus + small_corpus:
-        pipe = {(f["city"], f["zone"], f["scope"], f["stage"], f["measure"]): f["value"]
-                for f in facts if f["type"] == "pipeline"}
+        pipe = {
+            (f["city"], f["zone"], f["scope"], f["stage"], f["measure"]): f["value"]
+            for f in facts
+            if f["type"] == "pipeline"
+        }
         for (city, zone, scope, stage, measure), rate in pipe.items():
             if measure != "rate_pct":
                 continue
-            get = lambda m: pipe.get((city, zone, scope, stage, m))  # noqa: E731
-            base = get("investment") if get("investment") is not None else get("industrial_investment")
-            advanced = get("advanced_investment")
+            investment, industrial, advanced = (
+                pipe.get((city, zone, scope, stage, m))
+                for m in ("investment", "industrial_investment", "advanced_investment")
+            )
+            base = investment if investment is not None else industrial
             assert base and advanced is not None, (name, stage)
             assert advanced <= base, (name, stage)
             assert abs(rate - advanced / base * 100) <= 0.01 + 1e-9, (name, stage, rate, advanced, base)
             n_rates += 1
         for (city, zone, scope, stage, measure), v in pipe.items():
             if measure == "advanced_projects":
-                total = pipe.get((city, zone, scope, stage, "industrial_projects")) or pipe[(city, zone, scope, stage, "projects")]
+                total = (
+                    pipe.get((city, zone, scope, stage, "industrial_projects"))
+                    or pipe[(city, zone, scope, stage, "projects")]
+                )
                 assert v <= total, (name, stage)
             if measure == "industrial_projects":
                 assert v <= pipe[(city, zone, scope, stage, "projects")], (name, stage)
@@ -183,19 +220,20 @@ def test_campaign_numbers_consistent(corpus, small_corpus):
 
 
 def test_labelled_numbers_are_printed(corpus, small_corpus):
+    def shown(v, printed):
+        return any(abs(p - v) < 1e-6 for p in printed)
+
     for name, _, text, facts in corpus + small_corpus:
         printed = [float(x) for x in NUMBER.findall(unicodedata.normalize("NFKC", text))]
-
-        def shown(v):
-            return any(abs(p - v) < 1e-6 for p in printed)
-
         for f in facts:
             v = f["value"]
             if v is not None:
                 # money labelled in 亿 may be printed in 万元 / 万美元
-                assert shown(v) or (f.get("unit") in ("亿元", "亿美元", None) and shown(round(v * 1e4, 4))), (name, f)
+                assert shown(v, printed) or (
+                    f.get("unit") in ("亿元", "亿美元", None) and shown(round(v * 1e4, 4), printed)
+                ), (name, f)
             if f.get("yoy_pct") is not None:
-                assert shown(abs(f["yoy_pct"])), (name, f)
+                assert shown(abs(f["yoy_pct"]), printed), (name, f)
 
 
 def test_prior_year_figures_are_not_labelled(corpus):
@@ -211,8 +249,24 @@ def test_prior_year_figures_are_not_labelled(corpus):
 
 def test_genre_features_present(corpus):
     text = "\n".join(c[2] for c in corpus)
-    for needle in ("个百分点", "去年同期为", "增速为-", "同比下降", "万元", "“签约一批”", "签约开工率", "达产率", "力争", "(供稿：",
-                   "备案项目", "“标准地”", "领办代办项目", "其中产业项目", "预计年产值", "截至"):
+    for needle in (
+        "个百分点",
+        "去年同期为",
+        "增速为-",
+        "同比下降",
+        "万元",
+        "“签约一批”",
+        "签约开工率",
+        "达产率",
+        "力争",
+        "(供稿：",
+        "备案项目",
+        "“标准地”",
+        "领办代办项目",
+        "其中产业项目",
+        "预计年产值",
+        "截至",
+    ):
         assert needle in text, needle
     facts = [f for c in corpus for f in c[3]]
     assert any(f["type"] == "indicator" and f["value"] is None and f["basis"] == "actual" for f in facts)

@@ -1,9 +1,10 @@
-"""The 月报 page (app/pages_/bulletin.py) and the draft bulletin it builds (app/bulletin.py).
+"""The 月报 page (app/app_pages/bulletin.py) and the draft bulletin it builds (app/bulletin.py).
 
 Like tests/test_app.py, the app reads the serving file of the session-built home (`built_home` from
 conftest: every sample month through the real pipeline) and expected numbers come from
 samples/expected/. The download buttons' files are read back from AppTest's in-memory media store.
 """
+
 from __future__ import annotations
 
 import io
@@ -14,13 +15,12 @@ import zipfile
 import duckdb
 import pandas as pd
 import pytest
-
 from conftest import ROOT, expected_city_fact
 
 sys.path.insert(0, str(ROOT / "app"))
 
 APP = str(ROOT / "app" / "streamlit_app.py")
-PAGE = "pages_/bulletin.py"
+PAGE = "app_pages/bulletin.py"
 MONTH = "2023-06"
 CITY = "太原市"
 NO_DATA = "还没有发布的数据"
@@ -129,12 +129,13 @@ def test_bulletin_downloads_are_valid_markdown_and_word_files(served, serving_qu
 
 def test_bulletin_is_built_deterministically_and_never_prints_blanks(serving_query):
     import bulletin
+    import data
 
     months = serving_query("select distinct period from rpt_city_month_kpis where has_report order by period")["period"]
     assert len(months) > 1
     for month in months:
-        first = bulletin.build_bulletin(bulletin.load_bulletin_data(serving_query, month))
-        again = bulletin.build_bulletin(bulletin.load_bulletin_data(serving_query, month))
+        first = bulletin.build_bulletin(data.bulletin_data(month, serving_query))
+        again = bulletin.build_bulletin(data.bulletin_data(month, serving_query))
         md = bulletin.to_markdown(first)
         assert md == bulletin.to_markdown(again)
         assert bulletin.to_docx(first) == bulletin.to_docx(again)
@@ -146,23 +147,40 @@ def test_bulletin_is_built_deterministically_and_never_prints_blanks(serving_que
 
 def test_bulletin_states_province_totals_and_flags_rate_gaps_and_quarantined_files(serving_query):
     import bulletin
+    from data import bulletin_data
 
-    data = bulletin.load_bulletin_data(serving_query, MONTH)
+    data = bulletin_data(MONTH, serving_query)
     md = bulletin.to_markdown(bulletin.build_bulletin(data))
     assert "未给出全省开发区的汇总数" in md  # the month's sample reports give no province totals
     assert "报告比率与计算比率不一致" not in md and "被隔离（" not in md
 
     # The month as if it had a province total, a reported rate 1.5 points off and a quarantined file.
     province = data.kpis.index[data.kpis["is_province"]][0]
-    data.kpis.loc[province, ["has_report", "industrial_value_added", "industrial_value_added_yoy_pct"]] = [True, 1234.5, -1.24]
+    data.kpis.loc[province, ["has_report", "industrial_value_added", "industrial_value_added_yoy_pct"]] = [
+        True,
+        1234.5,
+        -1.24,
+    ]
     checked = data.pipeline[data.pipeline["signed_reported_rate_pct"].notna()].index[0]
     area = data.pipeline.at[checked, "city_name"]
     data.pipeline.loc[checked, "signed_reported_rate_pct"] = data.pipeline.at[checked, "signed_computed_rate_pct"] + 1.5
     data.pipeline.loc[checked, "signed_rate_gap_pp"] = 1.5
-    data.documents = pd.concat([data.documents, pd.DataFrame([{
-        "document_status": "quarantined", "file_name": "shuozhou_2023-06.pdf", "report_city": None,
-        "quarantine_reason": "no text layer | scanned",
-    }])], ignore_index=True)
+    data.documents = pd.concat(
+        [
+            data.documents,
+            pd.DataFrame(
+                [
+                    {
+                        "document_status": "quarantined",
+                        "file_name": "shuozhou_2023-06.pdf",
+                        "report_city": None,
+                        "quarantine_reason": "no text layer | scanned",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
 
     md = bulletin.to_markdown(bulletin.build_bulletin(data))
     assert "1-6月，全省开发区规上工业增加值 1,234.50 亿元，同比下降 1.2%。" in md
@@ -184,3 +202,47 @@ def test_empty_state_shows_the_no_data_message(tmp_path, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     assert any(NO_DATA in i.value for i in at.info)
     assert not at.get("download_button")
+
+
+def test_the_bulletins_indicators_come_from_dim_indicator(serving_query):
+    """Headline figures in headline order, targets and zone rankings as dim_indicator flags them."""
+    import bulletin
+    from data import bulletin_data
+
+    catalogue = serving_query("select * from dim_indicator order by display_order", [])
+    data = bulletin_data(MONTH, serving_query)
+    headline = catalogue[catalogue["headline_rank"].notna()].sort_values("headline_rank")
+    assert data.headline == tuple(headline["indicator_code"])
+    assert data.targets == tuple(headline.loc[headline["is_headline_target"], "indicator_code"])
+    assert data.ranked == tuple(catalogue.loc[catalogue["is_bulletin_ranked"], "indicator_code"])
+    assert list(data.indicators) == catalogue["indicator_code"].tolist()
+    assert "个" in data.count_units
+
+    def stated_order(md: str) -> list[str]:
+        """The headline indicators' names in the order the city's sentence states them."""
+        line = next(line for line in md.splitlines() if line.startswith(f"{CITY}："))
+        names = [data.indicators[c][0] for c in data.headline]
+        return sorted((n for n in names if n in line), key=line.index)
+
+    def ranked_sections(md: str) -> list[str]:
+        """The subsections of 开发区 (（一）规上工业增加值 …), without their numbers."""
+        lines = md.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("## ") and line.endswith("、开发区"))
+        end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("## "))
+        return [line[4:].split("）", 1)[1] for line in lines[start:end] if line.startswith("### ")]
+
+    def in_order(codes) -> list[str]:
+        return [data.indicators[c][0] for c in codes]
+
+    md = bulletin.to_markdown(bulletin.build_bulletin(data))
+    stated = stated_order(md)
+    assert len(stated) > 1 and stated == [n for n in in_order(data.headline) if n in stated]
+    ranked = ranked_sections(md)
+    assert ranked and ranked == [n for n in in_order(data.ranked) if n in ranked]
+
+    # another choice of headline indicators and rankings, as a changed seed would serve it
+    data.headline, data.targets, data.ranked = data.headline[::-1], (), data.ranked[::-1]
+    md = bulletin.to_markdown(bulletin.build_bulletin(data))
+    assert stated_order(md) == stated[::-1]
+    assert "目标增速" not in md
+    assert ranked_sections(md) == ranked[::-1]

@@ -1,5 +1,6 @@
 """The `devzone` commands: `extract` prints JSON Lines, errors on stderr; `run` refuses what it
 cannot do in one plain line, before anything is written."""
+
 import json
 import os
 import subprocess
@@ -45,19 +46,31 @@ def test_invalid_period_is_rejected():
 
 
 def test_a_month_that_cannot_run_is_refused_in_one_line(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "orchestration.cli", "run", "--month", "2099-01"], capture_output=True,
-                         text=True, cwd=ROOT, env={**os.environ, "DEVZONE_HOME": str(tmp_path)})
+    out = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "run", "--month", "2099-01"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "DEVZONE_HOME": str(tmp_path)},
+    )
     assert out.returncode == 2
     assert out.stderr.strip() == "error: 2099-01 cannot run: a future month"
 
 
 def test_a_corrupt_warehouse_is_named_with_the_remedy_before_anything_is_written(tmp_path):
     (tmp_path / "landing" / "2023-06").mkdir(parents=True)
-    (tmp_path / "landing" / "2023-06" / "r.txt").write_text("晋中市开发区\n上半年，全市开发区工业投资完成9.6亿元。", encoding="utf-8")
+    (tmp_path / "landing" / "2023-06" / "r.txt").write_text(
+        "晋中市开发区\n上半年，全市开发区工业投资完成9.6亿元。", encoding="utf-8"
+    )
     damaged = tmp_path / "warehouse.duckdb"
     damaged.write_bytes(b"not a database" * 1000)
-    out = subprocess.run([sys.executable, "-m", "orchestration.cli", "run", "--all"], capture_output=True, text=True,
-                         cwd=ROOT, env={**os.environ, "DEVZONE_HOME": str(tmp_path)})
+    out = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "run", "--all"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "DEVZONE_HOME": str(tmp_path)},
+    )
     assert out.returncode == 1
     first = out.stderr.strip().splitlines()[0]
     assert first.startswith("error: warehouse.duckdb is corrupt (")
@@ -71,9 +84,16 @@ def test_a_second_run_says_whom_it_waits_for(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setenv("DEVZONE_HOME", str(tmp_path))
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import time; from orchestration import runner\n"
-         "with runner.pipeline_lock():\n    print('held', flush=True); time.sleep(1.5); print('releasing', flush=True)"],
-        cwd=ROOT, env={**os.environ, "DEVZONE_HOME": str(tmp_path)}, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import time; from orchestration import runner\n"
+            "with runner.pipeline_lock():\n    print('held', flush=True); time.sleep(1.5); print('releasing', flush=True)",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DEVZONE_HOME": str(tmp_path)},
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline().strip() == "held"
     with runner.pipeline_lock():
@@ -87,11 +107,13 @@ def test_a_damaged_block_inside_the_warehouse_is_found_before_the_run(tmp_path):
     each block's checksum; a sound warehouse passes."""
     import duckdb
 
-    from orchestration.warehouse import unreadable_reason
+    from devzone.warehouse import unreadable_reason
 
     path = tmp_path / "warehouse.duckdb"
     con = duckdb.connect(str(path))
-    con.execute("create schema raw; create table raw.facts as select range as id, 'evidence ' || range as evidence from range(300000)")
+    con.execute(
+        "create schema raw; create table raw.facts as select range as id, 'evidence ' || range as evidence from range(300000)"
+    )
     con.close()
     assert unreadable_reason(path) is None
     with open(path, "r+b") as handle:
@@ -107,7 +129,10 @@ def test_a_failed_run_opens_its_summary_with_what_failed_and_what_to_do(tmp_path
     corrupt = "warehouse.duckdb is corrupt (checksum): move it aside and run `devzone run --all` to rebuild it from x/landing/"
     cases = {
         ("raw_reports", corrupt): f"error: {corrupt}",
-        ("devzone_dbt_models", 'Execution of step "devzone_dbt_models" failed.'): "error: dbt build failed (a model or one of its tests)",
+        (
+            "devzone_dbt_models",
+            'Execution of step "devzone_dbt_models" failed.',
+        ): "error: dbt build failed (a model or one of its tests)",
         ("extracted_facts", "MemoryError"): "error: step extracted_facts failed: MemoryError.",
     }
     for failed_step, first in cases.items():
@@ -115,5 +140,7 @@ def test_a_failed_run_opens_its_summary_with_what_failed_and_what_to_do(tmp_path
         lines = format_summary(summary).splitlines()
         assert lines[0].startswith(first) and "serving file" in lines[0] or lines[0] == first
     gate = RunSummary(False, "r2", ["2023-06"], checks_failed=["fct_quality_result: fct_indicator — 2023-06 ..."])
-    assert format_summary(gate).splitlines()[0].startswith("error: the quality gate stopped publishing: 1 check(s) failed")
+    assert (
+        format_summary(gate).splitlines()[0].startswith("error: the quality gate stopped publishing: 1 check(s) failed")
+    )
     assert not format_summary(RunSummary(True, "r3", ["2023-06"], published=True)).startswith("error")

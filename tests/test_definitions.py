@@ -1,4 +1,7 @@
 """The Dagster code location loads, and its lineage is one chain from landing files to the app."""
+
+import functools
+import os
 from collections import defaultdict
 
 import dagster as dg
@@ -42,7 +45,12 @@ def test_lineage_from_landing_files_through_raw_reports_to_every_mart_and_the_ap
     assert {"fct_indicator", "fct_project_pipeline", "dim_city", "dim_zone", "dim_indicator", "dim_period"} <= marts
     downstream = {k.to_user_string() for k in reachable(children, dg.AssetKey(["raw_reports", "documents"]))}
     assert marts <= downstream, marts - downstream
-    assert {"extracted_facts/indicator_facts", "extracted_facts/pipeline_facts", "serving_snapshot", "managers_app"} <= downstream
+    assert {
+        "extracted_facts/indicator_facts",
+        "extracted_facts/pipeline_facts",
+        "serving_snapshot",
+        "managers_app",
+    } <= downstream
     from_landing = reachable(children, dg.AssetKey("landing_reports"))
     assert {dg.AssetKey(["raw_reports", t]) for t in ("documents", "document_history", "quarantine")} <= from_landing
 
@@ -50,15 +58,18 @@ def test_lineage_from_landing_files_through_raw_reports_to_every_mart_and_the_ap
 def test_dbt_sources_are_the_python_assets():
     _, graph, _ = asset_graph()
     for model, source in [
-        ("stg_indicator_facts", "extracted_facts/indicator_facts"), ("stg_pipeline_facts", "extracted_facts/pipeline_facts"),
-        ("stg_documents", "raw_reports/documents"), ("stg_document_history", "raw_reports/document_history"),
+        ("stg_indicator_facts", "extracted_facts/indicator_facts"),
+        ("stg_pipeline_facts", "extracted_facts/pipeline_facts"),
+        ("stg_documents", "raw_reports/documents"),
+        ("stg_document_history", "raw_reports/document_history"),
         ("stg_quarantine", "raw_reports/quarantine"),
     ]:
         assert {p.to_user_string() for p in graph.get(dg.AssetKey(model)).parent_keys} == {source}
 
 
 def test_every_asset_is_monthly_partitioned_and_backfills_in_one_run():
-    from orchestration.definitions import defs, monthly
+    from orchestration.definitions import defs
+    from orchestration.partitions import monthly
 
     for assets_def in defs.assets:
         if isinstance(assets_def, dg.AssetsDefinition) and assets_def.is_executable:
@@ -68,7 +79,7 @@ def test_every_asset_is_monthly_partitioned_and_backfills_in_one_run():
 
 
 def test_sensor_requests_a_run_for_a_month_whose_landing_folder_changed(tmp_path, monkeypatch):
-    from orchestration.definitions import landing_sensor
+    from orchestration.sensors import landing_sensor
 
     monkeypatch.setenv("DEVZONE_HOME", str(tmp_path))
     for month in ("2023-06", "2023-09"):
@@ -93,14 +104,14 @@ def test_sensor_requests_a_run_for_a_month_whose_landing_folder_changed(tmp_path
 
 def test_the_months_a_run_can_take_are_the_partitions():
     """The command line decides what it can run without loading Dagster; both must agree."""
-    from orchestration import landing
-    from orchestration.definitions import monthly
+    from devzone import landing
+    from orchestration.partitions import monthly
 
     assert landing.runnable_months(landing.beijing_now()) == monthly.get_partition_keys()
 
 
 def test_a_symlink_added_to_a_landed_month_triggers_a_run_that_quarantines_it(tmp_path, monkeypatch):
-    from orchestration.definitions import landing_sensor
+    from orchestration.sensors import landing_sensor
 
     monkeypatch.setenv("DEVZONE_HOME", str(tmp_path))
     month = tmp_path / "landing" / "2023-06"
@@ -111,3 +122,63 @@ def test_a_symlink_added_to_a_landed_month_triggers_a_run_that_quarantines_it(tm
     (month / "b.txt").symlink_to("/etc/hostname")
     again = list(landing_sensor(dg.build_sensor_context(cursor=context.cursor)))
     assert [r.partition_key for r in again] == ["2023-06"]
+
+
+def test_a_run_over_several_months_is_tagged_with_the_partition_range_dagster_reads():
+    """`execute_in_process` takes one partition key; a range is given by the tags Dagster's own
+    backfills write. The runner spells them out instead of importing Dagster's private module:
+    this test pins them to Dagster's constants, so an upgrade that renames them fails here."""
+    from dagster._core.storage import tags
+
+    from orchestration import runner
+
+    assert runner.PARTITION_RANGE_START_TAG == tags.ASSET_PARTITION_RANGE_START_TAG
+    assert runner.PARTITION_RANGE_END_TAG == tags.ASSET_PARTITION_RANGE_END_TAG
+
+
+def test_importing_the_code_location_runs_no_dbt_and_writes_no_environment():
+    """The definitions load from the prepared manifest: no `dbt parse` at import, and no setting
+    written into the environment (dbt and Dagster read the home from what the user set)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import os, subprocess\n"
+        "calls = []\n"
+        "real = subprocess.Popen.__init__\n"
+        "def spy(self, *a, **k):\n"
+        "    calls.append(a[0] if a else k.get('args'))\n"
+        "    return real(self, *a, **k)\n"
+        "subprocess.Popen.__init__ = spy\n"
+        "before = dict(os.environ)\n"
+        "import orchestration.definitions\n"
+        "changed = sorted(k for k in set(before) | set(os.environ) if before.get(k) != os.environ.get(k))\n"
+        "print(repr((calls, changed)))\n"
+    )
+    # No DEVZONE_HOME: the code that used to export its default (for dbt) would show up here.
+    env = {k: v for k, v in os.environ.items() if k not in ("DEVZONE_HOME", "DAGSTER_HOME")}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    calls, changed = eval(out.stdout.strip().splitlines()[-1])
+    assert [c for c in calls if "dbt" in str(c)] == []  # (a library asks `file` about the interpreter)
+    assert changed == [], changed
+
+
+def test_the_dbt_resource_skips_only_what_devzone_does_not_use():
+    """orchestration/resources.py's DbtCli overrides two private methods of dagster-dbt (the dbt
+    version asked of a second dbt process, an in-process adapter for metadata devzone does not
+    fetch): they must still exist upstream, and the version must be the executable's own."""
+    import re
+    import subprocess
+
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.project import DBT_EXECUTABLE
+    from orchestration.resources import DbtCli, dbt_resource
+
+    assert isinstance(DbtCliResource.__dict__["_cli_version"], functools.cached_property)
+    assert callable(DbtCliResource.__dict__["_initialize_dbt_core_adapter"])
+    resource = dbt_resource()
+    assert isinstance(resource, DbtCli)
+    stated = subprocess.run([DBT_EXECUTABLE, "--version"], capture_output=True, text=True, check=True).stdout
+    assert str(resource._cli_version) == re.search(r"(\d+\.\d+\.\d+)", stated).group(1)
+    assert resource._initialize_dbt_core_adapter(["build"]) is None

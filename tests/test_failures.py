@@ -1,4 +1,5 @@
 """What failed runs leave behind, and how the next run deals with it (without a pipeline run)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -6,7 +7,7 @@ import sys
 
 import duckdb
 
-from orchestration import publishing
+from devzone import publishing
 
 
 def small_warehouse(path):

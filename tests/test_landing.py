@@ -1,7 +1,8 @@
-"""The landing contract (orchestration/landing.py): every entry of a month folder ends up current,
+"""The landing contract (devzone/landing.py): every entry of a month folder ends up current,
 superseded, a duplicate of a kept file, or in quarantine with the reason, and the text's own
 period, kind and revision notice decide which. The reports here are ours: the bundled samples
 and sentences written for these tests."""
+
 from __future__ import annotations
 
 import os
@@ -9,12 +10,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES
-from orchestration.extraction.period import stated_period
-from orchestration.extraction.reference import load_reference
-from orchestration.extraction.report_kind import declares_revision, report_kind
-from orchestration.landing import file_month, landing_folders
+
+from devzone.extraction.period import stated_period
+from devzone.extraction.reference import load_reference
+from devzone.extraction.report_kind import declares_revision, report_kind
+from devzone.landing import file_month, landing_folders
 
 REF = load_reference()
 MB = 2**20
@@ -69,7 +70,9 @@ def test_a_campaign_special_report_beside_the_monthly_report_leaves_both_current
     filing = file(tmp_path)
     assert outcome(filing) == {MONTHLY.name: "current", "changzhi_sangeyipi_2023-06.txt": "current"}
     assert {f.document.file_name: f.kind for f in filing.current} == {
-        MONTHLY.name: "monthly_report", "changzhi_sangeyipi_2023-06.txt": "campaign_report"}
+        MONTHLY.name: "monthly_report",
+        "changzhi_sangeyipi_2023-06.txt": "campaign_report",
+    }
 
 
 def test_a_corrected_copy_of_a_report_supersedes_it(tmp_path):
@@ -90,41 +93,60 @@ def test_a_report_that_declares_itself_a_revision_supersedes_the_one_it_restates
 
 def test_a_correction_notice_naming_one_figure_sits_beside_the_report_it_corrects(tmp_path):
     put(tmp_path, MONTHLY.name, MONTHLY.read_bytes())
-    notice = ("长治市开发区上半年主要指标更正说明\n"
-              "上半年，全市开发区规上工业增加值完成169.52亿元，同比增长5.3%。原报送数据作废，以此为准。\n")
+    notice = (
+        "长治市开发区上半年主要指标更正说明\n"
+        "上半年，全市开发区规上工业增加值完成169.52亿元，同比增长5.3%。原报送数据作废，以此为准。\n"
+    )
     put(tmp_path, "changzhi_correction.txt", notice, minutes=60)
     filing = file(tmp_path)
     assert outcome(filing) == {MONTHLY.name: "current", "changzhi_correction.txt": "current"}
     assert {f.document.file_name: f.is_revision for f in filing.current} == {
-        MONTHLY.name: False, "changzhi_correction.txt": True}
+        MONTHLY.name: False,
+        "changzhi_correction.txt": True,
+    }
 
 
 def test_two_monthly_reports_of_one_city_about_different_zones_both_stay(tmp_path):
-    put(tmp_path, "gxq.txt", "长治高新区2023年上半年运行情况\n上半年，长治高新区规上工业增加值完成60.2亿元，同比增长8.1%。\n")
-    put(tmp_path, "sd.txt", "上党经开区2023年上半年运行情况\n上半年，上党经开区规上工业增加值完成35.4亿元，同比增长4.6%。\n",
-        minutes=10)
+    put(
+        tmp_path,
+        "gxq.txt",
+        "长治高新区2023年上半年运行情况\n上半年，长治高新区规上工业增加值完成60.2亿元，同比增长8.1%。\n",
+    )
+    put(
+        tmp_path,
+        "sd.txt",
+        "上党经开区2023年上半年运行情况\n上半年，上党经开区规上工业增加值完成35.4亿元，同比增长4.6%。\n",
+        minutes=10,
+    )
     assert outcome(file(tmp_path)) == {"gxq.txt": "current", "sd.txt": "current"}
 
 
 # -- the period a report states ----------------------------------------------------------------
-@pytest.mark.parametrize("opening, year, month", [
-    ("晋中市开发区2023年1-6月主要经济指标运行情况", 2023, 6),
-    ("晋中市开发区1—9月运行情况", None, 9),
-    ("“开发区上半年工作观摩”专刊\n晋中市开发区", None, 6),
-    ("忻州市开发区2024年前三季度工作进展情况", 2024, 9),
-    ("大同市开发区一季度项目建设情况", None, 3),
-    ("截至6月底，全市开发区累计签约项目120个。", None, 6),
-    ("临汾市开发区2023年工作总结和2024年工作安排", 2023, 12),
-    ("吕梁市开发区2023年5月份主要指标", 2023, 5),
-    ("吕梁市开发区主要指标\n全市开发区运行平稳。\n吕梁市商务局\n2023年7月6日", 2023, 7),
-])
+@pytest.mark.parametrize(
+    "opening, year, month",
+    [
+        ("晋中市开发区2023年1-6月主要经济指标运行情况", 2023, 6),
+        ("晋中市开发区1—9月运行情况", None, 9),
+        ("“开发区上半年工作观摩”专刊\n晋中市开发区", None, 6),
+        ("忻州市开发区2024年前三季度工作进展情况", 2024, 9),
+        ("大同市开发区一季度项目建设情况", None, 3),
+        ("截至6月底，全市开发区累计签约项目120个。", None, 6),
+        ("临汾市开发区2023年工作总结和2024年工作安排", 2023, 12),
+        ("吕梁市开发区2023年5月份主要指标", 2023, 5),
+        ("吕梁市开发区主要指标\n全市开发区运行平稳。\n吕梁市商务局\n2023年7月6日", 2023, 7),
+    ],
+)
 def test_the_period_a_report_states_is_read_from_its_opening_or_its_dateline(opening, year, month):
     stated = stated_period(opening + "\n全市开发区经济运行总体平稳。")
     assert (stated.year, stated.month) == (year, month)
 
 
 def test_periods_named_in_the_body_or_the_plans_are_not_the_reports_period():
-    body = "晋中市开发区运行情况\n" + "全市开发区经济运行总体平稳，各项指标稳中有进。" * 20 + "较1-5月提高2个百分点，下半年将持续发力。"
+    body = (
+        "晋中市开发区运行情况\n"
+        + "全市开发区经济运行总体平稳，各项指标稳中有进。" * 20
+        + "较1-5月提高2个百分点，下半年将持续发力。"
+    )
     assert stated_period(body) is None
     assert stated_period("朔州市开发区工作情况\n下半年工作安排：全力推进项目建设。") is None
 
@@ -138,8 +160,14 @@ def test_a_report_of_another_period_is_quarantined_with_both_periods(tmp_path):
 
 
 def test_a_dateline_far_from_the_folder_is_a_misfiled_report(tmp_path):
-    put(tmp_path, "dated.txt", "吕梁市开发区主要指标\n全市开发区规上工业增加值完成45.1亿元。\n吕梁市商务局\n2024年10月8日\n")
-    assert outcome(file(tmp_path))["dated.txt"].startswith("is dated 2024年10月8日 (2024-10) but is filed under 2023-06")
+    put(
+        tmp_path,
+        "dated.txt",
+        "吕梁市开发区主要指标\n全市开发区规上工业增加值完成45.1亿元。\n吕梁市商务局\n2024年10月8日\n",
+    )
+    assert outcome(file(tmp_path))["dated.txt"].startswith(
+        "is dated 2024年10月8日 (2024-10) but is filed under 2023-06"
+    )
 
 
 def test_a_report_that_states_no_period_is_read(tmp_path):
@@ -243,7 +271,9 @@ def refiled(built_home, tmp_path_factory):
     import shutil
 
     from conftest import use_home
-    from orchestration import cli, landing
+
+    from devzone import landing
+    from orchestration import cli
 
     home = tmp_path_factory.mktemp("refiled") / "home"
     shutil.copytree(built_home[0], home, ignore=shutil.ignore_patterns("dagster"))
@@ -263,7 +293,9 @@ def refiled(built_home, tmp_path_factory):
     # 太原 files its report again a day later with one figure corrected (GB18030, as the original).
     text = taiyuan.read_bytes().decode("gb18030")
     assert text.count(TAIYUAN_FIGURE) == 1
-    corrected = put(month, "taiyuan_2023-06_corrected.txt", text.replace(TAIYUAN_FIGURE, TAIYUAN_CORRECTED).encode("gb18030"))
+    corrected = put(
+        month, "taiyuan_2023-06_corrected.txt", text.replace(TAIYUAN_FIGURE, TAIYUAN_CORRECTED).encode("gb18030")
+    )
     os.utime(corrected, (filed + 86400, filed + 86400))
     put(month, "scan.pdf", b"%PDF-1.7\n%broken upload")
     (month / "passwd.txt").symlink_to("/etc/passwd")
@@ -279,8 +311,15 @@ def refiled(built_home, tmp_path_factory):
             code = cli.main(["run", "--all"])
     finally:
         use_home(built_home[0])
-    return {"home": home, "code": code, "out": out.getvalue(), "err": err.getvalue(), "before": before,
-            "after": marts(home), "unrunnable": unrunnable}
+    return {
+        "home": home,
+        "code": code,
+        "out": out.getvalue(),
+        "err": err.getvalue(),
+        "before": before,
+        "after": marts(home),
+        "unrunnable": unrunnable,
+    }
 
 
 def marts(home: Path) -> dict[str, list[dict]]:
@@ -288,15 +327,21 @@ def marts(home: Path) -> dict[str, list[dict]]:
 
     con = duckdb.connect(str(home / "serving.duckdb"), read_only=True)
     try:
-        return {table: [dict(zip([c[0] for c in cursor.description], row)) for row in cursor.fetchall()]
-                for table in ("fct_indicator", "fct_project_pipeline", "rpt_documents", "fct_quality_result")
-                for cursor in [con.execute(f"select * from {table} where period = '2023-06'")]}
+        return {
+            table: [dict(zip([c[0] for c in cursor.description], row, strict=True)) for row in cursor.fetchall()]
+            for table in ("fct_indicator", "fct_project_pipeline", "rpt_documents", "fct_quality_result")
+            for cursor in [con.execute(f"select * from {table} where period = '2023-06'")]
+        }
     finally:
         con.close()
 
 
 def indicator_rows(rows: list[dict], city: str) -> set[tuple]:
-    return {(r["indicator_code"], r["zone_key"], r["basis"], r["value"], r["yoy_pct"]) for r in rows if r["city_name"] == city}
+    return {
+        (r["indicator_code"], r["zone_key"], r["basis"], r["value"], r["yoy_pct"])
+        for r in rows
+        if r["city_name"] == city
+    }
 
 
 def test_run_all_publishes_the_good_month_and_names_every_folder_it_cannot_run(refiled):
@@ -319,15 +364,24 @@ def test_a_citys_campaign_report_beside_its_monthly_report_keeps_every_indicator
 
 
 def test_documents_that_disagree_keep_the_more_specific_value_and_warn_with_both_sentences(refiled):
-    started = [r for r in refiled["after"]["fct_project_pipeline"]
-               if r["city_name"] == "长治市" and r["zone_key"] is None and r["scope"] == "event" and r["stage"] == "started"]
+    started = [
+        r
+        for r in refiled["after"]["fct_project_pipeline"]
+        if r["city_name"] == "长治市" and r["zone_key"] is None and r["scope"] == "event" and r["stage"] == "started"
+    ]
     assert [(r["projects"], r["investment"], r["has_conflicting_sources"]) for r in started] == [(23, 115.5, True)]
-    warning = next(r for r in refiled["after"]["fct_quality_result"]
-                   if r["suite_name"] == "fct_project_pipeline" and "has_conflicting_sources" in r["expectation_name"])
+    warning = next(
+        r
+        for r in refiled["after"]["fct_quality_result"]
+        if r["suite_name"] == "fct_project_pipeline" and "has_conflicting_sources" in r["expectation_name"]
+    )
     assert warning["status"] == "warning" and warning["severity"] == "WARN"
     assert "“开工一批”项目22个" in warning["failing_sample"] and "“开工一批”项目23个" in warning["failing_sample"]
-    agreeing = [r for r in refiled["after"]["fct_project_pipeline"]
-                if r["city_name"] == "长治市" and r["zone_key"] is None and r["scope"] == "event" and r["stage"] == "signed"]
+    agreeing = [
+        r
+        for r in refiled["after"]["fct_project_pipeline"]
+        if r["city_name"] == "长治市" and r["zone_key"] is None and r["scope"] == "event" and r["stage"] == "signed"
+    ]
     assert [(r["projects"], r["has_conflicting_sources"]) for r in agreeing] == [(21, False)]
 
 
@@ -339,13 +393,19 @@ def test_a_report_of_another_period_filed_under_the_month_is_quarantined_and_not
     assert not [r for r in refiled["after"]["fct_indicator"] if r["city_name"] == "晋中市"]
 
 
-def test_copies_links_subfolders_pipes_and_broken_files_are_listed_and_a_corrected_report_replaces_its_original(refiled):
+def test_copies_links_subfolders_pipes_and_broken_files_are_listed_and_a_corrected_report_replaces_its_original(
+    refiled,
+):
     documents = {r["file_name"]: r for r in refiled["after"]["rpt_documents"]}
     for copy in ("taiyuan_2023-06 (1).txt", "太原上半年.txt"):
         assert (documents[copy]["document_status"], documents[copy]["duplicate_of_file_name"]) == (
-            "duplicate", "taiyuan_2023-06.txt")
-    assert (documents["taiyuan_2023-06.txt"]["document_status"], documents["taiyuan_2023-06.txt"]["superseded_by_file_name"]) == (
-        "superseded", "taiyuan_2023-06_corrected.txt")
+            "duplicate",
+            "taiyuan_2023-06.txt",
+        )
+    assert (
+        documents["taiyuan_2023-06.txt"]["document_status"],
+        documents["taiyuan_2023-06.txt"]["superseded_by_file_name"],
+    ) == ("superseded", "taiyuan_2023-06_corrected.txt")
     assert documents["taiyuan_2023-06_corrected.txt"]["document_status"] == "current"
     assert documents["scan.pdf"]["quarantine_reason"].startswith("not a valid PDF")
     assert documents["passwd.txt"]["quarantine_reason"].startswith("symbolic link")

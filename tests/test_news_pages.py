@@ -1,13 +1,14 @@
-"""News pages in the shapes real published pages give the genre (bench/news_generator.py): the
+"""News pages in the shapes real published pages give the genre (devzone/synthetic/news.py): the
 extractor reads every shape exactly, in simplified and in traditional reprints (issue 9)."""
+
 import collections
 import sys
 
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT))
-from bench.news_generator import SHAPES, generate_pages  # noqa: E402
-from orchestration.extraction import extract_text  # noqa: E402
+from devzone.extraction import extract_text  # noqa: E402
+from devzone.synthetic.news import SHAPES, generate_pages  # noqa: E402
 
 
 def test_every_shape_of_news_page_is_read_exactly(scorer):

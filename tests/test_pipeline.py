@@ -5,6 +5,7 @@ One warehouse is built per session (three sample months, one run each, materiali
 killed run; duplicates, corrected reports, unreadable files and the other entries of the landing
 contract run through the pipeline in tests/test_landing.py.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import ROOT, SAMPLE_MONTHS, SAMPLES, load_jsonl, use_home
 
 MONTHS = ["2023-06", "2023-09", "2024-03"]  # re-run one by one (partition_key) by the tests below
@@ -29,10 +29,10 @@ def assert_same_marts(after: dict, before: dict) -> None:
     for table in sorted(set(after) | set(before)):
         gone = set(before.get(table, [])) - set(after.get(table, []))
         new = set(after.get(table, [])) - set(before.get(table, []))
-        assert not gone and not new, f"{table}: rows gone {sorted(gone, key=repr)[:3]}; rows new {sorted(new, key=repr)[:3]}"
+        assert not gone and not new, (
+            f"{table}: rows gone {sorted(gone, key=repr)[:3]}; rows new {sorted(new, key=repr)[:3]}"
+        )
     assert after == before
-
-
 
 
 def run_month(month: str):
@@ -46,13 +46,23 @@ def snapshot(serving: Path) -> dict[str, list[tuple]]:
     the run that validated a month, which differs from run to run by design)."""
     con = duckdb.connect(str(serving), read_only=True)
     try:
-        tables = [t for (t,) in con.execute("select table_name from information_schema.tables where table_schema = 'main'").fetchall()]
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'main'"
+            ).fetchall()
+        ]
         out = {}
         for t in sorted(tables):
             if t == "serving_meta":
                 continue
-            columns = [c for (c,) in con.execute(f"select column_name from information_schema.columns where table_name = '{t}'").fetchall()]
-            select = 'select * exclude (run_id)' if "run_id" in columns else "select *"
+            columns = [
+                c
+                for (c,) in con.execute(
+                    f"select column_name from information_schema.columns where table_name = '{t}'"
+                ).fetchall()
+            ]
+            select = "select * exclude (run_id)" if "run_id" in columns else "select *"
             out[t] = sorted(con.execute(f'{select} from "{t}"').fetchall(), key=repr)
         return out
     finally:
@@ -110,17 +120,27 @@ def test_marts_hold_the_samples_expected_facts(built_home, month):
         indicators = {
             (city, core_zone(zone), code, basis): (value, yoy)
             for city, zone, code, basis, value, yoy in con.execute(
-                "select city_name, zone_name, indicator_code, basis, value, yoy_pct from fct_indicator where period = ?", [month]
+                "select city_name, zone_name, indicator_code, basis, value, yoy_pct from fct_indicator where period = ?",
+                [month],
             ).fetchall()
         }
         pipeline = {}
-        measures = ["projects", "investment", "advanced_projects", "advanced_investment", "completed_investment",
-                    "industrial_projects", "industrial_investment", "expected_annual_output"]
+        measures = [
+            "projects",
+            "investment",
+            "advanced_projects",
+            "advanced_investment",
+            "completed_investment",
+            "industrial_projects",
+            "industrial_investment",
+            "expected_annual_output",
+        ]
         for row in con.execute(
             f"select city_name, zone_name, scope, stage, {', '.join(measures)}, reported_rate_pct "
-            "from fct_project_pipeline where period = ?", [month]
+            "from fct_project_pipeline where period = ?",
+            [month],
         ).fetchall():
-            for measure, value in zip(measures + ["rate_pct"], row[4:]):
+            for measure, value in zip(measures + ["rate_pct"], row[4:], strict=True):
                 if value is not None:
                     pipeline[(row[0], core_zone(row[1]), row[2], row[3], measure)] = value
     finally:
@@ -164,7 +184,11 @@ def test_a_run_killed_mid_way_leaves_the_previous_serving_file_and_a_rerun_is_cl
     watcher.start()
     proc = subprocess.Popen(
         [sys.executable, "-m", "orchestration.cli", "run", "--month", month],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         deadline = time.time() + 120
@@ -223,7 +247,8 @@ def test_a_failing_dbt_test_blocks_publishing_and_keeps_the_served_file(home_cop
     the run fails before publishing and the serving file is the one published before."""
     from dagster import AssetKey
 
-    from orchestration.definitions import defs, devzone_dbt_models
+    from orchestration.assets.dbt import devzone_dbt_models
+    from orchestration.definitions import defs
     from orchestration.runner import instance
 
     month = MONTHS[2]
@@ -252,10 +277,12 @@ def run_gate(month: str):
     """Run the quality gate on the marts as they are in the warehouse, then publish."""
     from dagster import AssetKey
 
+    from orchestration.assets.dbt import devzone_dbt_quality_models
+    from orchestration.assets.quality import CHECK_RESULTS
     from orchestration.definitions import defs
     from orchestration.runner import instance
 
-    selection = [AssetKey("fct_quality_result"), AssetKey("rpt_quality_month"), AssetKey("serving_snapshot")]
+    selection = [CHECK_RESULTS, *devzone_dbt_quality_models.keys, AssetKey("serving_snapshot")]
     return defs.resolve_job_def("monthly_pipeline").execute_in_process(
         partition_key=month, instance=instance(), asset_selection=selection, raise_on_error=False
     )
@@ -264,7 +291,8 @@ def run_gate(month: str):
 def check_evaluations(result) -> dict[str, tuple[bool, str, str]]:
     return {
         e.check_name: (e.passed, e.severity.value, e.description or "")
-        for e in result.get_asset_check_evaluations() if e.asset_key.path == ["fct_quality_result"]
+        for e in result.get_asset_check_evaluations()
+        if e.asset_key.path == ["quality_gate", "check_results"]
     }
 
 
@@ -282,7 +310,9 @@ def test_an_error_in_the_quality_gate_blocks_publishing(home_copy):
     month = MONTHS[0]
     serving = home_copy / "serving.duckdb"
     before = snapshot(serving)
-    alter_warehouse(home_copy, "update main.fct_project_pipeline set investment = -investment where period = ?", [month])
+    alter_warehouse(
+        home_copy, "update main.fct_project_pipeline set investment = -investment where period = ?", [month]
+    )
     result = run_gate(month)
     assert not result.success
     passed, severity, description = check_evaluations(result)["fct_project_pipeline"]
@@ -309,7 +339,8 @@ def test_a_warning_is_recorded_and_shown_but_does_not_block(home_copy):
     try:
         rows = con.execute(
             "select severity, status, failing_sample from fct_quality_result where period = ? and status <> 'passed'"
-            " and suite_name = 'fct_project_pipeline'", [month]
+            " and suite_name = 'fct_project_pipeline'",
+            [month],
         ).fetchall()
     finally:
         con.close()

@@ -1,11 +1,12 @@
 """Reading: encodings, formats, and a clear error for each kind of bad input."""
+
 import codecs
 import hashlib
 import io
 
 import pytest
 
-from orchestration.extraction import ReadError, extract_document, read_bytes, read_document
+from devzone.extraction import ReadError, extract_document, read_bytes, read_document
 
 REPORT = "1-6月，全市开发区规上工业增加值完成12.5亿元，同比增长6.1%。"
 
@@ -32,7 +33,7 @@ def test_gb18030(tmp_path):
 def test_short_gbk_text_that_is_also_valid_utf8_keeps_the_more_chinese_reading():
     # These UTF-8 bytes also decode as GB18030 (to "浣犲ソ锛屽紑鍙戝尯", all CJK code points):
     # the reading made of commonly used characters must win.
-    data = "你好，开发区".encode("utf-8")
+    data = "你好，开发区".encode()
     doc = read_bytes(data, "x.txt")
     assert doc.text == "你好，开发区" and doc.encoding == "utf-8"
 
@@ -45,10 +46,15 @@ def test_gb18030_bytes_that_also_decode_as_utf8_are_read_as_gb18030():
     assert doc.text == text and doc.encoding == "gb18030"
 
 
-@pytest.mark.parametrize("mark, codec", [
-    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-])
+@pytest.mark.parametrize(
+    "mark, codec",
+    [
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+    ],
+)
 def test_utf16_and_utf32_text_with_a_byte_order_mark_reads_as_its_utf8_would(mark, codec):
     text = REPORT + "\n工业投资完成8.2亿元。"
     doc = read_bytes(mark + text.encode(codec), "unicode.txt")
@@ -110,12 +116,16 @@ def test_a_web_pages_figures_are_its_articles_zone_not_the_zones_its_navigation_
     facts = extract_document(read_bytes(WEB_PAGE.encode("utf-8"), "saved_page.txt"), "2024-03").facts
     assert {(f["city"], f["zone"]) for f in facts} == {("晋城市", "晋城经开区")}
     assert {f["metric"]: f["value"] for f in facts} == {
-        "industrial_value_added": 12.3, "fixed_asset_investment": 5.6, "operating_revenue": 88.1,
+        "industrial_value_added": 12.3,
+        "fixed_asset_investment": 5.6,
+        "operating_revenue": 88.1,
     }
 
 
 def test_an_html_file_is_read_in_the_charset_it_declares(tmp_path):
-    page = WEB_PAGE.replace('<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">')
+    page = WEB_PAGE.replace(
+        '<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+    )
     for name in ("page.html", "page.htm"):
         path = tmp_path / name
         path.write_bytes(page.encode("gb18030"))
@@ -126,13 +136,31 @@ def test_an_html_file_is_read_in_the_charset_it_declares(tmp_path):
 
 def test_a_page_wrapped_in_a_form_keeps_its_article_and_drops_its_search_form():
     page = WEB_PAGE.replace('<div id="top-nav">', '<form id="form1" method="post"><div id="top-nav">').replace(
-        "</body>", "</form></body>")
+        "</body>", "</form></body>"
+    )
     assert read_bytes(page.encode("utf-8"), "aspx_page.html").text.split("\n") == ARTICLE
 
 
 def test_a_web_page_without_a_headline_keeps_its_title_first():
     page = "<html><head><title>长治高新区项目建设情况</title></head><body><p>长治高新区签约项目12个。</p></body></html>"
-    assert read_bytes(page.encode("utf-8"), "page.html").text.split("\n") == ["长治高新区项目建设情况", "长治高新区签约项目12个。"]
+    assert read_bytes(page.encode("utf-8"), "page.html").text.split("\n") == [
+        "长治高新区项目建设情况",
+        "长治高新区签约项目12个。",
+    ]
+
+
+def test_a_docx_cell_merged_across_columns_is_read_once(tmp_path):
+    import docx
+
+    d = docx.Document()
+    table = d.add_table(rows=2, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "规上工业增加值(亿元)"
+    table.cell(0, 2).text = "增速(%)"
+    for j, value in enumerate(["28.9", "28.9", "5.2"]):  # two cells of the same value stay two
+        table.cell(1, j).text = value
+    path = tmp_path / "merged.docx"
+    d.save(str(path))
+    assert read_document(path).text.split("\n") == ["规上工业增加值(亿元)\t增速(%)", "28.9\t28.9\t5.2"]
 
 
 def test_docx_paragraphs_and_tables_in_order(tmp_path):
@@ -152,7 +180,10 @@ def test_docx_paragraphs_and_tables_in_order(tmp_path):
     doc = read_document(path)
     assert doc.encoding == "docx"
     assert doc.text.split("\n") == [
-        "一、主要指标", "开发区名称\t规上工业增加值(亿元)\t增速(%)", "介休经开区\t28.9\t5.2", "以上数据来自统计部门。",
+        "一、主要指标",
+        "开发区名称\t规上工业增加值(亿元)\t增速(%)",
+        "介休经开区\t28.9\t5.2",
+        "以上数据来自统计部门。",
     ]
 
 
@@ -181,14 +212,22 @@ def test_pdf_text_layer(tmp_path):
         ("blank.txt", b"  \n\n ", "empty file"),
         ("junk.txt", bytes(range(256)) * 4, "decodes neither as UTF-8 nor as GB18030"),
         ("bin.txt", b"\x00\x01\x02abc\x00" * 10, "binary content"),
-        ("latin.txt", "Monthly report, no Chinese at all.".encode(), "no Chinese text"),
+        ("latin.txt", b"Monthly report, no Chinese at all.", "no Chinese text"),
         ("bad_bom.txt", b"\xef\xbb\xbf\xff\xfe\xfa", "byte order mark but is not valid UTF-8"),
-        ("odd.txt", codecs.BOM_UTF16_LE + "开发区".encode("utf-16-le") + b"\x41", "starts with a UTF-16-LE byte order mark but is not valid UTF-16-LE"),
+        (
+            "odd.txt",
+            codecs.BOM_UTF16_LE + "开发区".encode("utf-16-le") + b"\x41",
+            "starts with a UTF-16-LE byte order mark but is not valid UTF-16-LE",
+        ),
         ("lone.txt", codecs.BOM_UTF16_BE + b"\xd8\x00\x00\x41", "byte order mark but is not valid UTF-16-BE"),
         ("beyond.txt", codecs.BOM_UTF32_BE + b"\x00\x11\x00\x00", "byte order mark but is not valid UTF-32-BE"),
         ("ctl16.txt", codecs.BOM_UTF16_LE + "开发区\x01".encode("utf-16-le"), "binary content"),
         ("english.html", b"<html><body><p>Monthly report</p></body></html>", "no Chinese text"),
-        ("english.txt", b"<!DOCTYPE html><html><body><nav>\xe9\xa6\x96\xe9\xa1\xb5</nav><p>Report</p></body></html>", "no Chinese text"),
+        (
+            "english.txt",
+            b"<!DOCTYPE html><html><body><nav>\xe9\xa6\x96\xe9\xa1\xb5</nav><p>Report</p></body></html>",
+            "no Chinese text",
+        ),
         ("scripts.htm", "<html><body><script>var a = '开发区';</script></body></html>".encode(), "no text in file"),
         ("broken.docx", b"this is not a zip file", "not a valid .docx file"),
         ("broken.pdf", b"%PDF-1.4 garbage garbage", "not a valid PDF"),

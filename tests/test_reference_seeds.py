@@ -2,6 +2,7 @@
 
 Plain csv module only: these tests must not import the project.
 """
+
 import csv
 import re
 from collections import Counter
@@ -12,7 +13,9 @@ import pytest
 SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 
 # Same normaliser as the project's scorer: every spelling of one zone must reduce to one core.
-SUFFIX = re.compile(r"(经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|经开区|高新区|示范区|开发区|综改区|园区)$")
+SUFFIX = re.compile(
+    r"(经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|经开区|高新区|示范区|开发区|综改区|园区)$"
+)
 
 
 def core(z):
@@ -38,8 +41,17 @@ AMBIGUOUS_COUNTIES = {"城区", "矿区", "郊区"}
 
 # county-level divisions per city (GB/T 2260, 2020s)
 COUNTIES_PER_CITY = {
-    "140100": 10, "140200": 10, "140300": 5, "140400": 12, "140500": 6, "140600": 6,
-    "140700": 11, "140800": 13, "140900": 14, "141000": 17, "141100": 13,
+    "140100": 10,
+    "140200": 10,
+    "140300": 5,
+    "140400": 12,
+    "140500": 6,
+    "140600": 6,
+    "140700": 11,
+    "140800": 13,
+    "140900": 14,
+    "141000": 17,
+    "141100": 13,
 }
 
 
@@ -50,8 +62,8 @@ def read(name, header):
     text = raw.decode("utf-8")
     rows = list(csv.reader(text.splitlines()))
     assert rows[0] == header, f"{name} header is {rows[0]}"
-    out = [dict(zip(header, r)) for r in rows[1:]]
-    for r, raw_row in zip(out, rows[1:]):
+    out = [dict(zip(header, r, strict=True)) for r in rows[1:]]
+    for r, raw_row in zip(out, rows[1:], strict=True):
         assert len(raw_row) == len(header), f"{name}: bad row {raw_row}"
         for k, v in r.items():
             assert v == v.strip(), f"{name}: stray whitespace in {k}={v!r}"
@@ -70,8 +82,10 @@ def counties():
 
 @pytest.fixture(scope="module")
 def zones():
-    return read("zones.csv", ["zone_code", "zone_name", "short_name", "aliases", "zone_type",
-                              "level", "city_code", "county_code"])
+    return read(
+        "zones.csv",
+        ["zone_code", "zone_name", "short_name", "aliases", "zone_type", "level", "city_code", "county_code"],
+    )
 
 
 def strip_admin(name):
@@ -124,10 +138,21 @@ def test_county_short_names(counties):
 def test_reform_era_divisions_present(counties):
     names = {c["county_code"]: c["county_name"] for c in counties}
     for code, name in {
-        "140212": "新荣区", "140213": "平城区", "140214": "云冈区", "140215": "云州区",
-        "140403": "潞州区", "140404": "上党区", "140405": "屯留区", "140406": "潞城区",
-        "140602": "朔城区", "140603": "平鲁区", "140681": "怀仁市", "140703": "太谷区",
-        "140302": "城区", "140303": "矿区", "140311": "郊区",
+        "140212": "新荣区",
+        "140213": "平城区",
+        "140214": "云冈区",
+        "140215": "云州区",
+        "140403": "潞州区",
+        "140404": "上党区",
+        "140405": "屯留区",
+        "140406": "潞城区",
+        "140602": "朔城区",
+        "140603": "平鲁区",
+        "140681": "怀仁市",
+        "140703": "太谷区",
+        "140302": "城区",
+        "140303": "矿区",
+        "140311": "郊区",
     }.items():
         assert names.get(code) == name, (code, name)
 
@@ -170,7 +195,8 @@ def test_aliases_unique_across_zones(zones):
         for a in names:
             assert a, f"empty alias in {z['zone_code']}"
             assert owner.setdefault(a, z["zone_code"]) == z["zone_code"], (
-                f"{a} belongs to {owner[a]} and {z['zone_code']}")
+                f"{a} belongs to {owner[a]} and {z['zone_code']}"
+            )
 
 
 def test_aliases_are_not_place_names(zones, cities, counties):
@@ -196,7 +222,11 @@ def test_spellings_share_one_core(zones):
         exempt = CORE_EXCEPTIONS.get(z["zone_code"])
         if exempt is None:
             assert core(z["zone_name"]) == core(z["short_name"]), (
-                z["zone_code"], z["zone_name"], core(z["zone_name"]), core(z["short_name"]))
+                z["zone_code"],
+                z["zone_name"],
+                core(z["zone_name"]),
+                core(z["short_name"]),
+            )
         else:
             assert z["zone_name"] == exempt, z["zone_code"]
 
@@ -204,3 +234,67 @@ def test_spellings_share_one_core(zones):
 def test_core_exceptions_exist(zones):
     codes = {z["zone_code"] for z in zones}
     assert set(CORE_EXCEPTIONS) <= codes
+
+
+# --------------------------------------------------------------------------- indicators
+INDICATOR_HEADER = [
+    "indicator_code",
+    "indicator_name",
+    "synonyms",
+    "unit",
+    "count_units",
+    "cumulative",
+    "display_order",
+    "headline_rank",
+    "headline_target",
+    "bulletin_ranked",
+    "description",
+]
+BOOLEAN = {"true", "false"}
+
+
+@pytest.fixture(scope="module")
+def indicators():
+    return read("indicators.csv", INDICATOR_HEADER)
+
+
+def test_indicator_codes_and_flags(indicators):
+    codes = [i["indicator_code"] for i in indicators]
+    assert len(codes) == len(set(codes)), "duplicate indicator codes"
+    for i in indicators:
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", i["indicator_code"]), i["indicator_code"]
+        assert i["indicator_name"] and i["unit"], i["indicator_code"]
+        for flag in ("cumulative", "headline_target", "bulletin_ranked"):
+            assert i[flag] in BOOLEAN, (i["indicator_code"], flag, i[flag])
+
+
+def test_display_order_lists_every_indicator_once(indicators):
+    orders = [i["display_order"] for i in indicators]
+    assert all(re.fullmatch(r"[1-9]\d*", o) for o in orders), orders
+    assert len(set(map(int, orders))) == len(orders), "two indicators share a display_order"
+
+
+def test_headline_indicators_are_ranked_1_to_n_and_come_first(indicators):
+    headline = sorted((int(i["headline_rank"]), i) for i in indicators if i["headline_rank"])
+    assert [rank for rank, _ in headline] == list(range(1, len(headline) + 1)), "headline_rank is not 1..n"
+    assert headline, "no headline indicator"
+    # the headline indicators lead the lists, in their headline order
+    by_display = sorted(indicators, key=lambda i: int(i["display_order"]))
+    assert [i["indicator_code"] for i in by_display[: len(headline)]] == [i["indicator_code"] for _, i in headline]
+    for i in indicators:
+        if i["headline_target"] == "true":
+            assert i["headline_rank"], f"{i['indicator_code']}: a headline target needs a headline_rank"
+    assert any(i["bulletin_ranked"] == "true" for i in indicators), "the bulletin ranks zones by no indicator"
+
+
+def test_count_units_are_given_for_counts_only(indicators):
+    counts = {i["indicator_code"]: i["count_units"].split("|") for i in indicators if i["count_units"]}
+    assert counts, "no count indicator"
+    for i in indicators:
+        units = i["count_units"].split("|") if i["count_units"] else []
+        assert len(units) == len(set(units)) and all(len(u) == 1 for u in units), (i["indicator_code"], units)
+        if units:
+            assert i["unit"] in units, f"{i['indicator_code']}: its unit {i['unit']} is not one of its count units"
+    # no count unit is another indicator's (non-count) unit: a unit is a count everywhere or nowhere
+    all_counts = {u for units in counts.values() for u in units}
+    assert not all_counts & {i["unit"] for i in indicators if not i["count_units"]}

@@ -7,6 +7,7 @@ samples/expected/YYYY-MM/<name>.jsonl         its facts, one JSON object a line 
 
 Only the standard library, python-docx and pdfplumber are used; nothing of the project is imported.
 """
+
 import json
 import math
 import pathlib
@@ -55,8 +56,17 @@ METRIC_UNITS = {
 }
 SCOPES = {"cumulative", "event"}
 STAGES = {"signed", "started", "in_production", "all"}
-MEASURES = {"projects", "investment", "advanced_projects", "advanced_investment", "completed_investment",
-            "industrial_projects", "industrial_investment", "rate_pct", "expected_annual_output"}
+MEASURES = {
+    "projects",
+    "investment",
+    "advanced_projects",
+    "advanced_investment",
+    "completed_investment",
+    "industrial_projects",
+    "industrial_investment",
+    "rate_pct",
+    "expected_annual_output",
+}
 COUNT_MEASURES = {"projects", "advanced_projects", "industrial_projects"}
 
 INDICATOR_FIELDS = {"doc", "period", "type", "city", "zone", "metric", "value", "unit", "yoy_pct", "basis"}
@@ -83,7 +93,7 @@ def load_rows(path):
             try:
                 rows.append(json.loads(line))
             except json.JSONDecodeError as e:  # pragma: no cover - reported by the assertion
-                pytest.fail("%s line %d: %s" % (path, n, e))
+                pytest.fail(f"{path} line {n}: {e}")
     return rows
 
 
@@ -118,7 +128,7 @@ def is_number(v):
 
 def number_forms(v):
     v = abs(v)
-    forms = {"%g" % v, "%.1f" % v, "%.2f" % v, ("%.4f" % v).rstrip("0").rstrip(".")}
+    forms = {f"{v:g}", f"{v:.1f}", f"{v:.2f}", f"{v:.4f}".rstrip("0").rstrip(".")}
     if float(v).is_integer():
         forms.add(str(int(v)))
     return forms
@@ -131,7 +141,7 @@ def states_number(text, v, unit=None):
             return True
     if unit == "亿元":  # labelled in 亿元 from a figure written in 万元
         wan = v * 10000
-        if abs(wan - round(wan)) < 1e-6 and re.search(r"(?<![\d.])%d万元" % round(abs(wan)), text):
+        if abs(wan - round(wan)) < 1e-6 and re.search(rf"(?<![\d.]){round(abs(wan))}万元", text):
             return True
     return False
 
@@ -141,14 +151,14 @@ def test_layout_and_pairing():
     reports = report_files()
     assert reports, "no sample reports"
     for p in reports:
-        assert MONTH.match(p.parent.name), "%s: folder must be YYYY-MM" % p
-        assert p.parent.parent == REPORTS, "%s: reports sit directly in a month folder" % p
-        assert expected_for(p).is_file(), "%s has no expected file" % p
+        assert MONTH.match(p.parent.name), f"{p}: folder must be YYYY-MM"
+        assert p.parent.parent == REPORTS, f"{p}: reports sit directly in a month folder"
+        assert expected_for(p).is_file(), f"{p} has no expected file"
     stems = {(p.parent.name, p.stem) for p in reports}
     assert len(stems) == len(reports), "two reports share a name in one month"
     for e in expected_files():
-        assert MONTH.match(e.parent.name), "%s: folder must be YYYY-MM" % e
-        assert (e.parent.name, e.stem) in stems, "%s has no report" % e
+        assert MONTH.match(e.parent.name), f"{e}: folder must be YYYY-MM"
+        assert (e.parent.name, e.stem) in stems, f"{e} has no report"
 
 
 def test_coverage_of_the_set():
@@ -176,7 +186,7 @@ def test_encodings_and_formats():
         except UnicodeDecodeError:
             gb.append(p)
             raw.decode("gb18030")  # it must still be a valid GB18030 text
-    assert len(gb) == 1, "exactly one .txt must be GB18030 (not UTF-8): %s" % gb
+    assert len(gb) == 1, f"exactly one .txt must be GB18030 (not UTF-8): {gb}"
     assert "市" in gb[0].read_bytes().decode("gb18030")
     assert bom, "at least one .txt must be UTF-8 with a BOM"
     assert [p for p in report_files() if p.suffix == ".docx"], "no .docx sample"
@@ -196,7 +206,7 @@ def test_docx_opens_with_zone_table(path):
     assert len(t.rows) >= 3
     zones = {r["zone"] for r in load_rows(expected_for(path)) if r.get("zone")}
     for row in t.rows[1:]:
-        assert row.cells[0].text in zones, "table row %r is not a labelled zone" % row.cells[0].text
+        assert row.cells[0].text in zones, f"table row {row.cells[0].text!r} is not a labelled zone"
 
 
 @pytest.mark.parametrize("path", [p for p in report_files() if p.suffix == ".pdf"], ids=lambda p: p.name)
@@ -213,14 +223,14 @@ def test_pdf_opens_with_text_layer(path):
 @pytest.mark.parametrize("path", report_files(), ids=lambda p: p.name)
 def test_report_length(path):
     n = len(re.findall(r"[\u4e00-\u9fff]", report_text(path)))
-    assert 1500 <= n <= 6000, "%s: %d Chinese characters" % (path.name, n)
+    assert 1500 <= n <= 6000, f"{path.name}: {n} Chinese characters"
 
 
 # ------------------------------------------------------------------------------------ rows
 @pytest.mark.parametrize("path", expected_files(), ids=lambda p: p.parent.name + "/" + p.name)
 def test_rows_follow_the_contract(path):
     rows = load_rows(path)
-    assert rows, "%s is empty" % path
+    assert rows, f"{path} is empty"
     report = [p for p in report_files() if p.parent.name == path.parent.name and p.stem == path.stem]
     assert len(report) == 1
     for r in rows:
@@ -235,7 +245,7 @@ def test_rows_follow_the_contract(path):
             assert r["basis"] in ("actual", "target"), r
             assert r["value"] is None or is_number(r["value"]), r
             assert r["yoy_pct"] is None or is_number(r["yoy_pct"]), r
-            assert r["value"] is not None or r["yoy_pct"] is not None, "row states nothing: %r" % r
+            assert r["value"] is not None or r["yoy_pct"] is not None, f"row states nothing: {r!r}"
         elif r.get("type") == "pipeline":
             assert set(r) == PIPELINE_FIELDS, r
             assert r["scope"] in SCOPES, r
@@ -245,7 +255,7 @@ def test_rows_follow_the_contract(path):
             if r["measure"] in COUNT_MEASURES:
                 assert isinstance(r["value"], int), r
         else:
-            pytest.fail("unknown row type: %r" % r)
+            pytest.fail(f"unknown row type: {r!r}")
 
 
 @pytest.mark.parametrize("path", expected_files(), ids=lambda p: p.parent.name + "/" + p.name)
@@ -294,6 +304,6 @@ def test_labelled_numbers_are_in_the_text(path):
     text = unicodedata.normalize("NFKC", report_text(path))
     for r in load_rows(expected_for(path)):
         if r["value"] is not None:
-            assert states_number(text, r["value"], r.get("unit") or "亿元"), "value not in text: %r" % r
+            assert states_number(text, r["value"], r.get("unit") or "亿元"), f"value not in text: {r!r}"
         if r.get("yoy_pct") is not None:
-            assert states_number(text, r["yoy_pct"]), "growth not in text: %r" % r
+            assert states_number(text, r["yoy_pct"]), f"growth not in text: {r!r}"

@@ -1,13 +1,14 @@
 """Reprints in traditional characters, with or without pinyin glosses, yield the facts of the
 simplified original (issue 9): our own sample reports and the seed, converted with OpenCC (s2t),
 must extract to the same facts."""
+
 import re
 
 import opencc
 import pytest
-
 from conftest import ROOT, SEED_REPORT
-from orchestration.extraction import extract_text
+
+from devzone.extraction import extract_text
 
 REPORTS = [SEED_REPORT, *sorted((ROOT / "samples" / "reports").glob("*/*.txt"))]
 # Glosses as mirror sites print them: after characters with more than one reading.
@@ -18,9 +19,23 @@ TRADITIONAL = opencc.OpenCC("s2t")
 
 def meaning(fact: dict) -> tuple:
     """A fact without its provenance (evidence, spans and document id differ with the script)."""
-    return tuple(fact.get(k) for k in (
-        "type", "city", "zone_code", "metric", "value", "unit", "yoy_pct", "basis", "scope", "stage", "measure",
-        "confidence"))
+    return tuple(
+        fact.get(k)
+        for k in (
+            "type",
+            "city",
+            "zone_code",
+            "metric",
+            "value",
+            "unit",
+            "yoy_pct",
+            "basis",
+            "scope",
+            "stage",
+            "measure",
+            "confidence",
+        )
+    )
 
 
 def read(path) -> str:

@@ -1,31 +1,46 @@
-{#- The run's window of report months, from the vars period_start / period_end (YYYY-MM, inclusive).
-    Both are validated so a malformed value fails the run instead of reaching the SQL. -#}
+{#- The run's window of report months (YYYY-MM, inclusive) is data, not vars: the one row of
+    raw.run_window, which the Dagster dbt asset writes just before `dbt build`
+    (devzone/warehouse.py, record_run_window). The SQL below reads it at run time, so what dbt
+    compiles is the same every month and its partial parse survives from one run to the next.
+    No row: every month. A malformed row fails the statement that reads it (DuckDB's error()),
+    before anything is deleted. The tests' `where` (dbt_project.yml) reads the same table. -#}
 
-{% macro _checked_period(name) -%}
-  {%- set value = var(name) | string | trim -%}
-  {%- if not modules.re.fullmatch('[0-9]{4}-(0[1-9]|1[0-2])', value) -%}
-    {{ exceptions.raise_compiler_error("var '" ~ name ~ "' must be a month written YYYY-MM, got '" ~ value ~ "'") }}
-  {%- endif -%}
-  {{- value -}}
+{% macro run_window_bound(bound) -%}
+  {%- set default = {'period_start': '0000-01', 'period_end': '9999-12'}[bound] -%}
+  {%- set month = "'^[0-9]{4}-(0[1-9]|1[0-2])$'" -%}
+    (
+        select
+            case
+                when count(*) = 0 then '{{ default }}'
+                when count(*) = 1
+                    and bool_and(
+                        regexp_matches(period_start, {{ month }})
+                        and regexp_matches(period_end, {{ month }})
+                        and period_start <= period_end
+                    )
+                    then any_value({{ bound }})
+                else error(
+                    'raw.run_window must hold at most one row of two months written YYYY-MM, '
+                    || 'period_start <= period_end'
+                )
+            end
+        from raw.run_window
+    )
 {%- endmacro %}
 
-{% macro period_start() -%}
-  {%- set start = _checked_period('period_start') -%}
-  {%- if start > _checked_period('period_end') -%}
-    {{ exceptions.raise_compiler_error("var period_start (" ~ start ~ ") is after period_end (" ~ var('period_end') ~ ")") }}
-  {%- endif -%}
-  {{- start -}}
-{%- endmacro %}
+{#- The first and the last month of the window, as SQL expressions. -#}
+{% macro period_start() -%} {{ run_window_bound('period_start') }} {%- endmacro %}
+{% macro period_end() -%} {{ run_window_bound('period_end') }} {%- endmacro %}
 
-{% macro period_end() -%}
-  {{- _checked_period('period_end') -}}
+{#- A SQL predicate keeping `column` inside the window (the singular tests check the window only). -#}
+{% macro in_run_window(column='period') -%}
+    {{ column }} between {{ period_start() }} and {{ period_end() }}
 {%- endmacro %}
 
 {#- A SQL predicate keeping `column` inside the window on incremental runs; `true` on full builds. -#}
 {% macro in_period_window(column='period') -%}
-  {%- set start, end = period_start(), period_end() -%}  {#- validated on every run -#}
   {%- if is_incremental() -%}
-    {{ column }} between '{{ start }}' and '{{ end }}'
+    {{ in_run_window(column) }}
   {%- else -%}
     true
   {%- endif -%}
@@ -36,6 +51,6 @@
     present in the new batch). Renders to nothing on a first or full-refresh build. -#}
 {% macro delete_period_window() -%}
   {%- if is_incremental() -%}
-    delete from {{ this }} where period between '{{ period_start() }}' and '{{ period_end() }}'
+    delete from {{ this }} where period between {{ period_start() }} and {{ period_end() }}
   {%- endif -%}
 {%- endmacro %}

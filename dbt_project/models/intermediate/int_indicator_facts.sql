@@ -1,4 +1,6 @@
 -- Indicator statements placed on the map: city code from the cities seed, zone key from the
 -- extractor's zone code (or the written name when unresolved), and the filing facts of the
 -- stating document that decide between competing statements downstream.
-{{ placed_statements('stg_indicator_facts', ['indicator_code', 'basis', 'value', 'unit', 'yoy_pct'], 'indicator_rank') }}
+{{ placed_statements(
+    'stg_indicator_facts', ['indicator_code', 'basis', 'value', 'unit', 'yoy_pct'], 'indicator_rank'
+) }}

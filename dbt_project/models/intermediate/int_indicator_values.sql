@@ -22,9 +22,10 @@ ranked as (
         row_number() over coordinate_by_preference as source_rank,
         count(distinct document_id) over coordinate as source_count,
         count(*) over coordinate as statement_count,
-        coalesce(max(value) over coordinate <> min(value) over coordinate, false)
+        (
+            coalesce(max(value) over coordinate <> min(value) over coordinate, false)
             or coalesce(max(yoy_pct) over coordinate <> min(yoy_pct) over coordinate, false)
-            as has_conflicting_sources
+        ) as has_conflicting_sources
     from facts
     window
         coordinate as (partition by period, city_code, zone_key, indicator_code, basis),
@@ -35,7 +36,7 @@ ranked as (
 )
 
 select
-    ranked.* exclude (source_rank),
+    ranked.* exclude (source_rank),  -- noqa: RF02
     conflicts.conflicting_statements
 from ranked
 left join conflicts

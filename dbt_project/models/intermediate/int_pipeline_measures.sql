@@ -18,11 +18,15 @@ disagreeing_measures as (
 conflicts as (
     select
         facts.period, facts.city_code, facts.zone_key, facts.scope, facts.stage,
-        string_agg(distinct facts.file_name || '：' || facts.evidence, ' ‖ '
-            order by facts.file_name || '：' || facts.evidence) as conflicting_statements
+        string_agg(
+            distinct facts.file_name || '：' || facts.evidence, ' ‖ '
+            order by facts.file_name || '：' || facts.evidence
+        ) as conflicting_statements
     from facts
     inner join disagreeing_measures as disagreeing
-        on {{ same_coordinate('disagreeing', 'facts', ['period', 'city_code', 'zone_key', 'scope', 'stage', 'measure']) }}
+        on {{ same_coordinate(
+            'disagreeing', 'facts', ['period', 'city_code', 'zone_key', 'scope', 'stage', 'measure']
+        ) }}
     group by all
 ),
 

@@ -70,7 +70,7 @@ unresolved as (
         seen.last_seen_period,
         seen.fact_count
     from seen
-    where seen.zone_key not in (select zone_code from seeded)
+    where seen.zone_key not in (select seeded.zone_code from seeded)
 ),
 
 zones as (

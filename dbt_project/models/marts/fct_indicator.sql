@@ -1,6 +1,6 @@
 -- One row per (period, city, zone, indicator, basis): the preferred statement of the value, with
--- the figures derived from it. Incremental runs rebuild only the months in
--- [var('period_start'), var('period_end')]; earlier months are read back from this table, never rebuilt.
+-- the figures derived from it. Incremental runs rebuild only the months of the run's window (the row
+-- of raw.run_window, see macros/period_window.sql); earlier months are read back from this table, never rebuilt.
 
 with batch_values as (
     select * from {{ ref('int_indicator_values') }}
@@ -30,7 +30,7 @@ previous_candidates as (
     union all
     select period, city_code, zone_key, indicator_code, basis, value
     from {{ this }}
-    where period < '{{ period_start() }}'
+    where period < {{ period_start() }}
         and period in (select previous_period from batch)
     {% endif %}
 ),
@@ -76,12 +76,7 @@ derived as (
         end as share_of_city_pct,
         case
             when with_previous.zone_key is not null and with_previous.value is not null
-                then rank() over (
-                    partition by
-                        with_previous.period, with_previous.city_code, with_previous.indicator_code,
-                        with_previous.basis, with_previous.zone_key is not null and with_previous.value is not null
-                    order by with_previous.value desc
-                )
+                then rank() over city_zones
         end as city_zone_rank
     from with_previous
     left join city_totals
@@ -90,6 +85,12 @@ derived as (
         and city_totals.city_code = with_previous.city_code
         and city_totals.indicator_code = with_previous.indicator_code
         and city_totals.basis = with_previous.basis
+    window city_zones as (
+        partition by
+            with_previous.period, with_previous.city_code, with_previous.indicator_code,
+            with_previous.basis, with_previous.zone_key is not null and with_previous.value is not null
+        order by with_previous.value desc
+    )
 )
 
 select

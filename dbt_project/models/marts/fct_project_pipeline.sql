@@ -1,6 +1,6 @@
 -- One row per (period, city, zone, scope, stage) of the 三个一批 campaign with its measures, and the
 -- conversion rate recomputed from the investments to check the reported one. Incremental runs
--- rebuild only the months in [var('period_start'), var('period_end')].
+-- rebuild only the months of the run's window (raw.run_window, see macros/period_window.sql).
 
 with measures as (
     select * from {{ ref('int_pipeline_measures') }}

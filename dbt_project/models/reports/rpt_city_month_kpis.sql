@@ -2,10 +2,24 @@
 -- null), the headline indicators of the area's own totals (全市开发区 / 全省开发区, actual basis) as
 -- columns. Every city gets a row for every month with any facts, so a city that did not report shows
 -- up with has_report = false.
-{% set headline = [
-    'industrial_value_added', 'industrial_output', 'industrial_investment', 'fixed_asset_investment',
-    'operating_revenue', 'tax_revenue', 'import_export', 'foreign_investment_used', 'funds_in_place'
-] %}
+-- The headline indicators and their order are the indicators seed's headline_rank; those with
+-- headline_target also get their target growth. (The seed is read when the model runs, after dbt
+-- has loaded it; at parse time the lists are empty.)
+-- depends_on: {{ ref('indicators') }}
+{% set headline, targets = [], [] %}
+{% if execute %}
+    {% set rows = run_query(
+        "select indicator_code, headline_target from " ~ ref('indicators')
+        ~ " where headline_rank is not null order by headline_rank, indicator_code"
+    ) %}
+    {% for row in rows %}
+        {% do headline.append(row[0]) %}
+        {% if row[1] %}{% do targets.append(row[0]) %}{% endif %}
+    {% endfor %}
+    {% if not headline %}
+        {{ exceptions.raise_compiler_error("the indicators seed names no headline indicator (headline_rank)") }}
+    {% endif %}
+{% endif %}
 
 with facts as (
     select * from {{ ref('fct_indicator') }}
@@ -33,10 +47,11 @@ totals as (
         city_code,
         {% for code in headline %}
         max(value) filter (where indicator_code = '{{ code }}' and basis = 'actual') as {{ code }},
-        max(yoy_pct) filter (where indicator_code = '{{ code }}' and basis = 'actual') as {{ code }}_yoy_pct,
+        max(yoy_pct) filter (where indicator_code = '{{ code }}' and basis = 'actual') as {{ code }}_yoy_pct{{ "," if targets or not loop.last }}
         {% endfor %}
-        max(yoy_pct) filter (where indicator_code = 'industrial_value_added' and basis = 'target') as industrial_value_added_target_yoy_pct,
-        max(yoy_pct) filter (where indicator_code = 'industrial_investment' and basis = 'target') as industrial_investment_target_yoy_pct
+        {% for code in targets %}
+        max(yoy_pct) filter (where indicator_code = '{{ code }}' and basis = 'target') as {{ code }}_target_yoy_pct{{ "," if not loop.last }}
+        {% endfor %}
     from facts
     where zone_key is null
     group by period, city_code
@@ -67,10 +82,11 @@ select
     coalesce(activity.document_count, 0) as document_count,
     {% for code in headline %}
     totals.{{ code }},
-    totals.{{ code }}_yoy_pct,
+    totals.{{ code }}_yoy_pct{{ "," if targets or not loop.last }}
     {% endfor %}
-    totals.industrial_value_added_target_yoy_pct,
-    totals.industrial_investment_target_yoy_pct
+    {% for code in targets %}
+    totals.{{ code }}_target_yoy_pct{{ "," if not loop.last }}
+    {% endfor %}
 from spine
 left join totals
     on totals.period = spine.period

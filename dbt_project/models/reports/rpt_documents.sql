@@ -25,7 +25,7 @@ fact_counts as (
     select period, document_id, 'indicator' as fact_type, count(*) as facts
     from {{ ref('stg_indicator_facts') }} group by all
     union all
-    select period, document_id, 'pipeline', count(*)
+    select period, document_id, 'pipeline' as fact_type, count(*) as facts
     from {{ ref('stg_pipeline_facts') }} group by all
 ),
 
@@ -108,7 +108,9 @@ filed as (
 )
 
 select
-    {{ surrogate_key(['filed.period', 'filed.document_status', 'filed.file_name', 'filed.document_id']) }} as document_row_key,
+    {{ surrogate_key(
+        ['filed.period', 'filed.document_status', 'filed.file_name', 'filed.document_id']
+    ) }} as document_row_key,
     filed.period,
     filed.year,
     filed.month,

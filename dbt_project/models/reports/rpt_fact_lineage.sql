@@ -41,7 +41,10 @@ facts as (
         cast(null as varchar) as scope, cast(null as varchar) as stage, cast(null as varchar) as measure,
         value, unit, yoy_pct, confidence, review_reasons,
         evidence, evidence_start, evidence_end, value_start, value_end,
-        fact_id in (select fact_id from selected_indicators s where s.period = indicator_facts.period) as is_selected
+        indicator_facts.fact_id in (
+            select selected.fact_id from selected_indicators as selected
+            where selected.period = indicator_facts.period
+        ) as is_selected
     from indicator_facts
     union all
     select
@@ -60,7 +63,10 @@ facts as (
         confidence,
         review_reasons,
         evidence, evidence_start, evidence_end, value_start, value_end,
-        fact_id in (select fact_id from pipeline_chosen c where c.period = pipeline_facts.period) as is_selected
+        pipeline_facts.fact_id in (
+            select chosen.fact_id from pipeline_chosen as chosen
+            where chosen.period = pipeline_facts.period
+        ) as is_selected
     from pipeline_facts
 )
 

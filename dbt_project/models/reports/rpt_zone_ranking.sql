@@ -17,14 +17,17 @@ indicators as (
 ranked as (
     select
         facts.*,
-        case when value is not null then
-            rank() over (partition by period, indicator_code, value is not null order by value desc)
+        case
+            when value is not null
+                then rank() over (partition by period, indicator_code, value is not null order by value desc)
         end as rank_in_province,
-        case when value is not null then
-            rank() over (partition by period, indicator_code, city_code, value is not null order by value desc)
+        case
+            when value is not null
+                then rank() over (partition by period, indicator_code, city_code, value is not null order by value desc)
         end as rank_in_city,
-        case when yoy_pct is not null then
-            rank() over (partition by period, indicator_code, yoy_pct is not null order by yoy_pct desc)
+        case
+            when yoy_pct is not null
+                then rank() over (partition by period, indicator_code, yoy_pct is not null order by yoy_pct desc)
         end as yoy_rank_in_province,
         count(value) over (partition by period, indicator_code) as zones_ranked_in_province,
         count(value) over (partition by period, indicator_code, city_code) as zones_ranked_in_city
@@ -32,7 +35,9 @@ ranked as (
 )
 
 select
-    {{ surrogate_key(['ranked.period', 'ranked.indicator_code', 'ranked.city_code', 'ranked.zone_key']) }} as zone_ranking_key,
+    {{ surrogate_key(
+        ['ranked.period', 'ranked.indicator_code', 'ranked.city_code', 'ranked.zone_key']
+    ) }} as zone_ranking_key,
     ranked.period,
     ranked.indicator_code,
     indicators.indicator_name,

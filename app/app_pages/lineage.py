@@ -1,0 +1,166 @@
+"""溯源: every number with its evidence sentence and document."""
+
+from __future__ import annotations
+
+import html
+
+import data
+import duckdb
+import format as fmt
+import labels
+import pandas as pd
+import streamlit as st
+from document_view import SCROLL_TO_MARK, highlight_document
+
+st.title("溯源")
+st.caption("查找某个数字来自哪份报告的哪一句话。")
+data.require_serving()
+
+c1, c2, c3, c4 = st.columns(4)
+month = data.month_selector("lineage_month", container=c1)
+if month is None:
+    st.stop()
+names = data.indicator_names()
+counts = data.count_units()
+cities = data.query(
+    "select distinct city_name, city_code from rpt_fact_lineage where period = ? and city_name is not null order by city_code",
+    [month],
+)["city_name"].tolist()
+city = c2.selectbox("城市", [labels.ALL] + cities, key="lineage_city")
+zone_sql = "select distinct zone_name from rpt_fact_lineage where period = ? and zone_name is not null"
+zone_params: list = [month]
+if city != labels.ALL:
+    zone_sql += " and city_name = ?"
+    zone_params.append(city)
+zones = data.query(zone_sql + " order by 1", zone_params)["zone_name"].tolist()
+zone = c3.selectbox("开发区", [labels.ALL, labels.CITY_TOTAL_FILTER] + zones, key="lineage_zone")
+codes = data.stated_indicators(month)  # in display order
+indicator = c4.selectbox(
+    "指标",
+    [labels.ALL, labels.CAMPAIGN] + codes,
+    format_func=lambda c: names.get(c, (c, ""))[0] if c not in (labels.ALL, labels.CAMPAIGN) else c,
+    key="lineage_indicator",
+)
+t1, t2 = st.columns([3, 1])
+text = t1.text_input("原文包含（可选）", key="lineage_text")
+review_only = t2.checkbox("只看待复核的数字", key="lineage_review_only")
+
+sql = "select * from rpt_fact_lineage where period = ?"
+params: list = [month]
+if city != labels.ALL:
+    sql += " and city_name = ?"
+    params.append(city)
+if zone == labels.CITY_TOTAL_FILTER:
+    sql += " and zone_name is null"
+elif zone != labels.ALL:
+    sql += " and zone_name = ?"
+    params.append(zone)
+if indicator == labels.CAMPAIGN:
+    sql += " and fact_type = 'pipeline'"
+elif indicator != labels.ALL:
+    sql += " and indicator_code = ?"
+    params.append(indicator)
+if text:
+    sql += " and contains(evidence, ?)"
+    params.append(text)
+if review_only:
+    sql += " and confidence = 'review'"
+df = data.query(sql + " order by file_name, fact_seq", params)
+
+if df.empty:
+    st.info("没有符合条件的数字。")
+    st.stop()
+
+
+def what(row) -> str:
+    if row["fact_type"] == "pipeline":
+        scope = labels.SCOPE_LABELS.get(row["scope"], row["scope"] or "")
+        stage = labels.STAGE_LABELS.get(row["stage"], row["stage"] or "")
+        return f"{scope}{stage}·{labels.MEASURE_LABELS.get(row['measure'], row['measure'])}"
+    name = names.get(row["indicator_code"], (row["indicator_code"], ""))[0]
+    return name + (f"（{labels.BASIS_LABELS['target']}）" if row["basis"] == "target" else "")
+
+
+table = pd.DataFrame(
+    {
+        "城市": df["city_name"],
+        "开发区": df["zone_name"].fillna(labels.CITY_TOTAL),
+        "指标": df.apply(what, axis=1),
+        "数值": df["value"],
+        "单位": df["unit"],
+        "同比（%）": df["yoy_pct"].round(1),
+        "原文": df["evidence"],
+        "文件": df["file_name"],
+        "第几个数": df["fact_seq"],
+        "采用": df["is_selected"].map(labels.SELECTED_LABELS),
+        "可信度": [labels.review_label(c, r) for c, r in zip(df["confidence"], df["review_reasons"], strict=True)],
+        "fact_id": df["fact_id"],
+    }
+)
+st.caption(f"找到 {len(table)} 个数字。")
+shown = data.table(table, f"溯源_{month}", key="lineage_table", on_select="rerun", selection_mode="single-row")
+
+st.subheader("查看原文")
+st.caption("在上表中点选一行，或在下面选择一个数字。")
+options = list(range(len(df)))
+selected = list(shown.selection.rows) if shown is not None else []
+if selected and selected != st.session_state.get("lineage_selected"):
+    st.session_state["lineage_pick"] = selected[0]  # a click in the table moves the picker below
+st.session_state["lineage_selected"] = selected
+pick = st.selectbox(
+    "选择一个数字",
+    options,
+    format_func=lambda i: (
+        f"{table.iloc[i]['城市']} · {table.iloc[i]['开发区']} · {table.iloc[i]['指标']} · {fmt.value(df.iloc[i]['value'], df.iloc[i]['unit'], counts)}"
+    ),
+    key="lineage_pick",
+)
+row = df.iloc[pick]
+ev = row["evidence"] or ""
+start = (
+    None
+    if fmt.missing(row["value_start"]) or fmt.missing(row["evidence_start"])
+    else int(row["value_start"]) - int(row["evidence_start"])
+)
+end = (
+    None
+    if fmt.missing(row["value_end"]) or fmt.missing(row["evidence_start"])
+    else int(row["value_end"]) - int(row["evidence_start"])
+)
+if start is not None and end is not None and 0 <= start < end <= len(ev):
+    shown = html.escape(ev[:start]) + "<mark><b>" + html.escape(ev[start:end]) + "</b></mark>" + html.escape(ev[end:])
+else:
+    shown = html.escape(ev)
+st.markdown(f"> {shown}", unsafe_allow_html=True)
+st.caption(
+    f"文件：{row['file_name']}（{row['report_city'] or ''}，编码 {row['encoding']}，收到于 {fmt.beijing_time(row['filed_at'])}）；"
+    f"原文位置 {row['evidence_start']}–{row['evidence_end']}；识别为 {row['value_text']}；数值 {fmt.value(row['value'], row['unit'], counts)}"
+    + ("" if fmt.missing(row["yoy_pct"]) else f"，同比 {fmt.pct(row['yoy_pct'])}")
+)
+if row["confidence"] == "review":
+    st.warning(f"{labels.review_label(row['confidence'], row['review_reasons'])}。请对照原文确认这个数字。")
+
+try:
+    document = data.query(
+        "select normalised_text from dim_document where period = ? and document_id = ?",
+        [month, row["document_id"]],
+    )
+except duckdb.CatalogException:  # a serving file published before dim_document existed
+    document = pd.DataFrame({"normalised_text": []})
+if document.empty or document["normalised_text"].isna().all():
+    st.info("该报告的全文不在发布文件中。")
+else:
+    text = document["normalised_text"].iloc[0]
+    st.markdown(f"**报告全文**（{row['file_name']}，规范化后的文本；黄色为该句，粗体为该数字）")
+    st.html(
+        highlight_document(text, (row["evidence_start"], row["evidence_end"]), (row["value_start"], row["value_end"]))
+        + SCROLL_TO_MARK,
+        unsafe_allow_javascript=True,
+    )
+    st.download_button(
+        "下载报告全文（.txt）",
+        text.encode("utf-8"),
+        file_name=f"{row['file_name'].rsplit('.', 1)[0]}_规范化.txt",
+        mime="text/plain",
+        key="lineage_document_txt",
+    )

@@ -1,0 +1,124 @@
+"""数据质量: the month's check results, failed and warnings first; quarantined documents."""
+
+from __future__ import annotations
+
+import json
+
+import data
+import format as fmt
+import labels
+import pandas as pd
+import streamlit as st
+
+st.title("数据质量")
+data.require_serving()
+
+month = data.month_selector("quality_month")
+if month is None:
+    st.stop()
+
+summary = data.query("select * from rpt_quality_month where period = ?", [month])
+if summary.empty:
+    st.warning("该月没有校验结果。")
+else:
+    s = summary.iloc[0]
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("校验状态", s["quality_status"])
+    c2.metric("校验项", int(s["expectations"]))
+    c3.metric("错误", int(s["errors"]))
+    c4.metric("警告", int(s["warnings"]))
+
+results = data.query(
+    "select * from fct_quality_result where period = ? "
+    "order by case status when 'failed' then 0 when 'warning' then 1 else 2 end, suite_name, expectation_name",
+    [month],
+)
+problems = results[results["status"] != "passed"]
+indicator_names = data.indicator_names()
+
+st.subheader("未通过的校验")
+if problems.empty:
+    st.success("本月所有校验均通过。")
+for n, row in enumerate(problems.itertuples(index=False)):
+    title = labels.check_title(row.expectation_name)
+    label = f"{labels.STATUS_LABELS.get(row.status, row.status)} · {title}（{row.failing_count or 0} 条）"
+    icon = ":material/error:" if row.status == "failed" else ":material/warning:"
+    with st.expander(label, expanded=n < 3, icon=icon):  # the first few open: their numbers are the point
+        st.caption(
+            f"{labels.SEVERITY_LABELS.get(row.severity, row.severity)}级 · 校验组 {row.suite_name} · {row.expectation_name}"
+        )
+        st.markdown(f"**规则：** {row.rule}")
+        st.markdown(f"**观测值：** {row.observed_value}")
+        sample = row.failing_sample
+        if sample:
+            try:
+                rows = json.loads(sample)
+            except ValueError:  # not JSON: show it as stored
+                st.code(sample)
+            else:
+                data.table(
+                    data.failing_rows(rows, indicator_names),
+                    f"未通过样例_{month}_{row.expectation_name}",
+                    key=f"quality_sample_{n}",
+                )
+
+st.subheader("全部校验结果")
+table = pd.DataFrame(
+    {
+        "状态": results["status"].map(labels.STATUS_LABELS).fillna(results["status"]),
+        "级别": results["severity"].map(labels.SEVERITY_LABELS).fillna(results["severity"]),
+        "校验组": results["suite_name"],
+        "问题": results["expectation_name"].map(labels.check_title),
+        "校验项": results["expectation_name"],
+        "规则": results["rule"],
+        "观测值": results["observed_value"],
+        "未通过条数": results["failing_count"],
+        "未通过样例": results["failing_sample"],
+    }
+)
+data.table(table, f"数据质量_{month}", key="quality_table")
+
+st.subheader("报告文件")
+DOCUMENT_COLUMNS = (
+    "period, file_name, report_city, document_status, report_kind_name, stated_period, encoding, filed_at, "
+    "superseded_by_file_name, duplicate_of_file_name, quarantine_reason, indicator_fact_count, pipeline_fact_count"
+)
+docs = data.query(
+    f"select {DOCUMENT_COLUMNS} from rpt_documents where period = ? order by document_status, file_name", [month]
+)
+quarantined = data.query(
+    f"select {DOCUMENT_COLUMNS} from rpt_documents where document_status = 'quarantined' order by period desc, file_name"
+)
+if quarantined.empty:
+    st.success("没有被隔离的报告文件。")
+else:
+    st.warning(f"共有 {len(quarantined)} 份报告被隔离（未进入数据）：")
+    q = pd.DataFrame(
+        {
+            "月份": quarantined["period"],
+            "文件": quarantined["file_name"],
+            "城市": quarantined["report_city"],
+            "隔离原因": quarantined["quarantine_reason"],
+            "收到时间": quarantined["filed_at"].map(fmt.beijing_time),
+        }
+    )
+    data.table(q, "隔离的报告", key="quality_quarantined")
+
+d = pd.DataFrame(
+    {
+        "文件": docs["file_name"],
+        "城市": docs["report_city"],
+        "状态": docs["document_status"].map(labels.DOC_STATUS_LABELS).fillna(docs["document_status"]),
+        "类型": docs["report_kind_name"],
+        "所述期间": docs["stated_period"],
+        "编码": docs["encoding"],
+        "收到时间": docs["filed_at"].map(fmt.beijing_time),
+        "被替代为": docs["superseded_by_file_name"],
+        "重复于": docs["duplicate_of_file_name"],
+        "隔离原因": docs["quarantine_reason"],
+        "指标数": docs["indicator_fact_count"],
+        "三个一批数": docs["pipeline_fact_count"],
+    }
+)
+st.caption(f"本月共收到 {len(d)} 份报告文件。")
+data.table(d, f"报告文件_{month}", key="quality_docs")

@@ -1,0 +1,84 @@
+"""趋势: an indicator across months for chosen cities or zones."""
+
+from __future__ import annotations
+
+import altair as alt
+import data
+import format as fmt
+import labels
+import pandas as pd
+import streamlit as st
+
+st.title("趋势")
+data.require_serving()
+
+inds = data.trend_indicators()  # in display order: the first is the default
+if not inds:
+    st.info("还没有可画趋势的指标数据。")
+    st.stop()
+names = {c: n for c, (n, _) in inds.items()}
+units = {c: u for c, (_, u) in inds.items()}
+
+c1, c2, c3 = st.columns([2, 1, 2])
+indicator = c1.selectbox("指标", list(names), format_func=lambda c: f"{names[c]}（{units[c]}）", key="trend_indicator")
+level = c2.radio("范围", list(labels.AREA_LEVEL_LABELS.values()), horizontal=True, key="trend_level")
+measure = c3.radio("口径", list(labels.FIGURE_LABELS.values()), horizontal=True, key="trend_measure")
+area = next(code for code, word in labels.AREA_LEVEL_LABELS.items() if word == level)
+col = next(code for code, word in labels.FIGURE_LABELS.items() if word == measure)
+
+name_col = "city_name" if area == "city" else "zone_name"
+options = data.query(
+    f"select distinct {name_col} as name from rpt_indicator_trend "
+    f"where indicator_code = ? and area_level = ? and {name_col} is not null order by 1",
+    [indicator, area],
+)["name"].tolist()
+chosen = st.multiselect(f"选择{level}", options, key="trend_areas", placeholder="全部（可多选）")
+
+sql = "select * from rpt_indicator_trend where indicator_code = ? and area_level = ?"
+params: list = [indicator, area]
+if chosen:
+    sql += f" and list_contains(?::varchar[], {name_col})"
+    params.append(chosen)
+df = data.query(sql + " order by period", params)
+
+unit = units[indicator]
+df = df[df[col].notna()]
+if df.empty:
+    st.info("没有符合条件的数据（当月值需要上月的累计值才能算出）。")
+    st.stop()
+
+y_label = f"{names[indicator]}{measure}（{'%' if col == 'yoy_pct' else unit}）"
+points = pd.DataFrame(
+    {
+        "月份": pd.to_datetime(df["period"] + "-01"),
+        level: df[name_col],
+        y_label: df[col],
+    }
+)
+# points as well as lines: a city that reports every few months still shows its values
+chart = (
+    alt.Chart(points)
+    .mark_line(point=True)
+    .encode(
+        x=alt.X("月份:T", title="月份", axis=alt.Axis(format="%Y-%m", labelAngle=0)),
+        y=alt.Y(f"{y_label}:Q", title=y_label),
+        color=alt.Color(f"{level}:N", title=level),
+        tooltip=[alt.Tooltip("月份:T", format="%Y-%m"), level, alt.Tooltip(f"{y_label}:Q", format=",.2f")],
+    )
+)
+st.altair_chart(chart, width="stretch")
+
+d = fmt.decimals_for(unit, data.count_units())
+table = pd.DataFrame(
+    {
+        "月份": df["period_label_long"].values,
+        "期别": df["period"].values,
+        level: df[name_col].values,
+        **({"所属市": df["city_name"].values} if area == "zone" else {}),
+        f"累计值（{unit}）": df["value"].round(d).values,
+        f"当月值（{unit}）": df["single_month_value"].round(d).values,
+        "同比增速（%）": df["yoy_pct"].round(1).values,
+        f"上年同期（{unit}）": df["prior_year_value"].round(d).values,
+    }
+)
+data.table(table, f"趋势_{names[indicator]}_{level}", key="trend_table")

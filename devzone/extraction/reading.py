@@ -1,0 +1,217 @@
+"""Read a report file into text: .txt (UTF-8, GB18030, or UTF-8/16/32 with a byte order mark), a web
+page (.html, .htm, or a page saved as .txt: see `html_text.py`), .docx, .pdf with a text layer.
+
+Input: a path. Output: a `Document` whose `text` has one paragraph per line. Anything unreadable
+raises `ReadError`, which names the file and the reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .html_text import HTML_SNIFF_BYTES, declared_charset, looks_like_html, page_text
+
+TEXT_SUFFIXES = (".txt", ".html", ".htm")  # a .txt may hold a web page too: its bytes tell
+SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
+CJK = re.compile(r"[\u3400-\u9fff]")
+# Control characters other than tab/newline/carriage return mean the bytes are not text. In UTF-8
+# and GB18030 their bytes never occur inside another character, so the bytes are checked (a C
+# loop) rather than the decoded text (a scan of a character class, ten times slower).
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# (mark, codec). Windows editors save "Unicode" text as UTF-16 with a mark; every UTF-16 character
+# holds NUL bytes, so such text is checked once decoded. The UTF-32-LE mark starts with the
+# UTF-16-LE one: it is looked for first.
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a report; the message names the file and the reason."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{Path(path).name}: {reason}")
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str  # SHA-256 of the file's bytes
+    file_name: str
+    path: str
+    size: int
+    encoding: str  # utf-8, utf-8-sig, utf-16-le/-be, utf-32-le/-be, gb18030, html/<one of those>, docx or pdf
+    text: str
+
+
+def read_document(path: str | Path) -> Document:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(path, f"cannot open file ({exc.strerror or exc})") from None
+    return read_bytes(data, path)
+
+
+def read_bytes(data: bytes, path: str | Path) -> Document:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ReadError(
+            path, f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    if not data.strip():
+        raise ReadError(path, "empty file")
+    if suffix in TEXT_SUFFIXES:
+        text, encoding = text_file(data, path, suffix)
+    elif suffix == ".docx":
+        text, encoding = docx_text(data, path), "docx"
+    else:
+        text, encoding = pdf_text(data, path), "pdf"
+    if not text.strip():
+        raise ReadError(path, "no text in file")
+    if not CJK.search(text):
+        raise ReadError(path, "no Chinese text: not a report")
+    return Document(
+        doc_id=hashlib.sha256(data).hexdigest(),
+        file_name=path.name,
+        path=str(path),
+        size=len(data),
+        encoding=encoding,
+        text=text.replace("\r\n", "\n").replace("\r", "\n"),
+    )
+
+
+def is_common_chinese(ch: str) -> bool:
+    """One of the 3,755 commonly used hanzi (GB2312 level 1) or Chinese punctuation."""
+    if "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef":
+        return True
+    try:
+        encoded = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(encoded) == 2 and 0xB0 <= encoded[0] <= 0xD7
+
+
+def cjk_share(text: str) -> float:
+    """Share of commonly used Chinese characters. Bytes decoded with the wrong codec come out as
+    rare hanzi, kana and symbols (UTF-8 "朔州" read as GB18030 is "鏈斿窞"), so this tells the
+    right reading from the wrong one even when both decode."""
+    chinese = [ch for ch in text if not ch.isascii() and not ch.isspace()]
+    return sum(map(is_common_chinese, chinese)) / max(len(chinese), 1)
+
+
+def text_file(data: bytes, path: Path, suffix: str) -> tuple[str, str]:
+    """A text file's text; a web page's (.html, or HTML whatever the suffix) is what a reader sees
+    of it, not its markup, navigation and scripts."""
+    mark, codec = byte_order_mark(data)
+    head = data[len(mark) : HTML_SNIFF_BYTES].decode(codec or "latin-1", "ignore")
+    if suffix == ".txt" and not looks_like_html(head):
+        return decode_text(data, path)
+    # A byte order mark outranks the charset the page declares, as in a browser.
+    text, encoding = decode_text(data, path, None if mark else declared_charset(head))
+    return page_text(text), f"html/{encoding}"
+
+
+def byte_order_mark(data: bytes) -> tuple[bytes, str | None]:
+    return next(((mark, codec) for mark, codec in BYTE_ORDER_MARKS if data.startswith(mark)), (b"", None))
+
+
+def decode_text(data: bytes, path: Path, declared: str | None = None) -> tuple[str, str]:
+    """Strict decoding: by the byte order mark, else by the charset a web page declares when its
+    bytes are that, else UTF-8 or GB18030: when both decode, the larger share of CJK wins."""
+    mark, codec = byte_order_mark(data)
+    if codec is not None:  # (there is a codec exactly when there is a mark)
+        try:
+            text = data[len(mark) :].decode(codec)
+        except UnicodeDecodeError:
+            name = codec.upper()
+            raise ReadError(path, f"starts with a {name} byte order mark but is not valid {name}") from None
+        # UTF-16 and UTF-32 bytes hold NULs: their text is checked, as UTF-8 bytes.
+        check_text(text, data if codec == "utf-8" else text.encode("utf-8"), path)
+        return text, "utf-8-sig" if codec == "utf-8" else codec
+    if declared:
+        try:
+            return check_text(data.decode(declared), data, path), declared
+        except UnicodeDecodeError:
+            pass  # a page that misstates its charset: its bytes tell
+    candidates = []
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            candidates.append((data.decode(encoding), encoding))
+        except UnicodeDecodeError:
+            continue
+    if not candidates:
+        raise ReadError(path, "text decodes neither as UTF-8 nor as GB18030")
+    # Where both decode, the reading with the larger share of (common) CJK characters wins;
+    # a tie keeps UTF-8.
+    text, encoding = max(candidates, key=lambda c: cjk_share(c[0])) if len(candidates) > 1 else candidates[0]
+    return check_text(text, data, path), encoding
+
+
+def check_text(text: str, data: bytes, path: Path) -> str:
+    """`text` unless `data`, its bytes in an encoding where control characters stand for
+    themselves (UTF-8, GB18030, ASCII-based charsets), holds control characters."""
+    if len(data.translate(None, CONTROL_BYTES)) != len(data):
+        raise ReadError(path, "binary content (control characters) in a text file")
+    return text
+
+
+def docx_text(data: bytes, path: Path) -> str:
+    import docx  # python-docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ReadError(path, f"not a valid .docx file ({exc.__class__.__name__})") from None
+    except Exception as exc:  # python-docx raises assorted errors on damaged packages
+        raise ReadError(path, f"not a valid .docx file ({exc.__class__.__name__}: {exc})") from None
+    lines: list[str] = []
+    # Walk the body in order so that tables stay where they stand between paragraphs.
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells: list[str] = []
+                previous = None
+                for cell in row.cells:
+                    # A cell merged across columns comes once per grid column, each time with the
+                    # same underlying <w:tc> element: its text is kept once.
+                    if cell._tc is not previous:
+                        cells.append(" ".join(cell.text.split()))
+                    previous = cell._tc
+                lines.append("\t".join(cells))
+    return "\n".join(lines)
+
+
+def pdf_text(data: bytes, path: Path) -> str:
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [page.extract_text() or "" for page in pdf.pages]
+    except (PDFSyntaxError, PdfminerException) as exc:
+        raise ReadError(path, f"not a valid PDF ({exc.__class__.__name__})") from None
+    except Exception as exc:  # pdfminer raises assorted errors on damaged files
+        raise ReadError(path, f"not a valid PDF ({exc.__class__.__name__}: {exc})") from None
+    if not any(p.strip() for p in pages):
+        raise ReadError(path, "PDF has no text layer (scanned images need OCR first)")
+    # A blank line between pages, as OCR'd bulletins show page breaks.
+    return "\n\n".join(pages)

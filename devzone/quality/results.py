@@ -1,0 +1,177 @@
+"""What the gate reports: `CheckResult` (one expectation of one suite for one month) made from GX's
+results, and `MonthValidation` (a month's results and the gate's decision)."""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from devzone.quality.suites import SEVERITIES, check_of, columns_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
+
+SAMPLE_SIZE = 5
+# Columns a person needs to find a row, in the order shown, when an expectation names none.
+IDENTITY_COLUMNS = (
+    "check", "file_name", "period", "city", "city_name", "zone", "zone_name", "zone_key", "metric",
+    "indicator_code", "basis", "scope", "stage", "measure",
+)
+
+
+@dataclass
+class CheckResult:
+    suite: str
+    expectation: str  # readable id, e.g. "expect_column_values_to_be_between(yoy_pct)"
+    rule: str
+    severity: str  # "ERROR" | "WARN"
+    success: bool
+    observed_value: str
+    failing_count: int
+    failing_sample: list[dict] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"{self.suite}: {self.expectation}"
+
+
+@dataclass
+class MonthValidation:
+    period: str
+    checks: list[CheckResult]
+    suite_results: dict[str, ExpectationSuiteValidationResult]  # GX's own results, for Data Docs
+    seconds: float
+
+    @property
+    def failed_errors(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.success and c.severity == "ERROR"]
+
+    @property
+    def failed_warnings(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.success and c.severity == "WARN"]
+
+    @property
+    def passed(self) -> bool:
+        """The gate's decision: True when no ERROR expectation failed (warnings do not block)."""
+        return not self.failed_errors
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON shows it: Python scalars, None for missing, floats to 6 decimals."""
+    if value is None:
+        return None
+    if isinstance(value, (tuple, list)):  # a column pair's values: (48.46, 67.3), not np.float64(...)
+        return tuple(plain(v) for v in value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            value = value.item()
+        except (ValueError, AttributeError):
+            pass
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 6)
+    return value
+
+
+def short(values: Iterable[Any], limit: int = 200) -> str:
+    text = ", ".join(str(plain(v)) for v in values)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def sample(frame: pd.DataFrame, indices: list, meta: Mapping[str, Any], kwargs: Mapping[str, Any]) -> list[dict]:
+    """Up to SAMPLE_SIZE failing rows: the meta's sample_columns (or the identity columns), the
+    expectation's own columns, and the evidence sentence when the frame has one."""
+    wanted = list(meta.get("sample_columns") or [c for c in IDENTITY_COLUMNS if c in frame.columns])
+    for column in columns_of(kwargs):
+        if column not in wanted:
+            wanted.append(column)
+    optional = set()
+    if "evidence" in frame.columns and "evidence" not in wanted:
+        wanted.append("evidence")
+        optional.add("evidence")
+    columns = [c for c in wanted if c in frame.columns]
+    rows = []
+    for index in indices[:SAMPLE_SIZE]:
+        if index not in frame.index:
+            continue
+        row = {}
+        for column in columns:
+            value = plain(frame.at[index, column])
+            if value is None and column in optional:
+                continue
+            if column.endswith("_count") and isinstance(value, float) and value.is_integer():
+                value = int(value)
+            row[column] = value
+        rows.append(row)
+    return rows
+
+
+def _raised(info: Any) -> dict | None:
+    """The exception an expectation raised, if any (GX nests it under metric ids for metric errors)."""
+    if not isinstance(info, Mapping):
+        return None
+    if info.get("raised_exception"):
+        return dict(info)
+    for value in info.values():
+        if isinstance(value, Mapping) and value.get("raised_exception"):
+            return dict(value)
+    return None
+
+
+def to_check_result(suite: str, result: Any, frame: pd.DataFrame) -> CheckResult:
+    """One GX ExpectationValidationResult as a CheckResult: observed value, failing count and rows."""
+    config = result.expectation_config
+    meta = config.meta or {}
+    kwargs = config.kwargs or {}
+    details = result.result or {}
+    severity = SEVERITIES[meta.get("severity", "error")]
+    expectation = meta.get("expectation") or f"{config.type}({', '.join(columns_of(kwargs))})"
+    rule = meta.get("rule", "")
+    exception = _raised(result.exception_info)
+    if exception:
+        message = (exception.get("exception_message") or "").strip().splitlines()
+        return CheckResult(suite, expectation, rule, severity, False,
+                           f"could not be evaluated: {message[0] if message else 'error'}"[:300], 0, [])
+    if config.type == "expect_table_columns_to_match_set":
+        missing = sorted((details.get("details") or {}).get("mismatched", {}).get("missing", []) or [])
+        observed = f"missing columns: {', '.join(missing)}" if missing else f"all {len(kwargs.get('column_set', []))} columns present"
+        return CheckResult(suite, expectation, rule, severity, bool(result.success), observed, len(missing),
+                           [{"missing_column": c} for c in missing[:SAMPLE_SIZE]])
+    checked = details.get("element_count")
+    if check_of(kwargs) is not None and "check" in frame.columns:
+        checked = int((frame["check"] == check_of(kwargs)).sum())
+    failing = int(details.get("unexpected_count") or 0)
+    indices = list(details.get("unexpected_index_list") or [])
+    if result.success:
+        if checked is not None:
+            observed = f"{checked} rows checked, all pass"
+        elif kwargs.get("row_condition") is None:
+            observed = f"{len(frame)} rows checked, all pass"
+        else:
+            observed = "all rows the row_condition selects pass"
+        return CheckResult(suite, expectation, rule, severity, True, observed, 0, [])
+    observed = f"{failing} of {checked} rows fail" if checked is not None else f"{failing} rows fail"
+    list_column = meta.get("list_column")
+    if list_column and list_column in frame.columns and indices:
+        names = list(dict.fromkeys(frame.loc[[i for i in indices if i in frame.index], list_column].tolist()))
+        observed += f": {short(names)}"
+    elif details.get("partial_unexpected_list"):
+        observed += f", e.g. {short(details['partial_unexpected_list'][:3], 120)}"
+    return CheckResult(suite, expectation, rule, severity, False, observed, failing, sample(frame, indices, meta, kwargs))
+
+
+def summarise(checks: Iterable[CheckResult], failed_only: bool = True) -> str:
+    """A plain-text table of the results (for logs and the command line)."""
+    lines = []
+    for c in checks:
+        if failed_only and c.success:
+            continue
+        status = "ok  " if c.success else ("FAIL" if c.severity == "ERROR" else "warn")
+        lines.append(f"{status} {c.severity:<5} {c.suite}: {c.expectation} — {c.observed_value}")
+    return "\n".join(lines) if lines else "all expectations pass"

@@ -1,0 +1,97 @@
+"""The quality gate: every Great Expectations suite (expectations/) validated on the month's facts,
+marts and cross-check models; its results written to raw.check_results. Each suite is a blocking
+check of the gate's asset: an ERROR failure stops the run before dbt builds the quality marts and
+before the serving file is published."""
+import json
+
+import dagster as dg
+
+from devzone import settings, warehouse
+from devzone.extraction.reference import load_reference
+from devzone.quality import SUITE_NAMES
+from devzone.quality.data_docs import build_data_docs
+from devzone.quality.gate import validate_month
+from devzone.quality.results import CheckResult
+from orchestration.assets.raw import FACT_TABLES
+from orchestration.partitions import WRITER_POOL, monthly
+from orchestration.resources import WarehouseResource
+
+# The gate's asset: raw.check_results, the dbt source of fct_quality_result (sources.yml maps it here).
+CHECK_RESULTS = dg.AssetKey(["quality_gate", "check_results"])
+# What the gate reads: the raw facts, the fact marts and the cross-checks' model.
+GATE_INPUTS = [
+    *(dg.AssetKey(["extracted_facts", t]) for t in FACT_TABLES),
+    dg.AssetKey("fct_indicator"),
+    dg.AssetKey("fct_project_pipeline"),
+    dg.AssetKey("int_cross_checks"),
+]
+
+
+@dg.multi_asset(
+    name="quality_gate",
+    specs=[
+        dg.AssetSpec(
+            CHECK_RESULTS, deps=GATE_INPUTS, group_name="quality", kinds={"great_expectations", "duckdb"},
+            description="The quality gate: every Great Expectations suite (expectations/) validated per month on "
+            "the month's extracted facts, fact marts and cross-check models (int_cross_checks); one row per "
+            "expectation and month in raw.check_results (severity, success, observed value, failing rows), "
+            "from which dbt builds fct_quality_result. Data Docs in <home>/data_docs.",
+        ),
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(suite, asset=CHECK_RESULTS, blocking=True,
+                          description=f"Great Expectations suite expectations/{suite}.json; ERROR failures block publishing.")
+        for suite in SUITE_NAMES
+    ],
+    partitions_def=monthly,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=WRITER_POOL,
+)
+def quality_gate(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource):
+    ref = load_reference()
+    results: dict[str, list[tuple[str, CheckResult]]] = {suite: [] for suite in SUITE_NAMES}
+    validations = []
+    with warehouse_db.connect() as con:
+        for month in context.partition_keys:
+            validation = validate_month(con, month, ref)
+            warehouse.store_check_results(con, month, context.run.run_id, validation.checks)
+            validations.append(validation)
+            for check in validation.checks:
+                results[check.suite].append((month, check))
+    docs = build_data_docs(validations, settings.data_docs_dir()) if validations else None
+    errors = [(m, c) for items in results.values() for m, c in items if not c.success and c.severity == "ERROR"]
+    for month, check in errors:
+        context.log.error(f"{month} {check.name}: {check.rule} Observed: {check.observed_value}")
+    yield dg.MaterializeResult(asset_key=CHECK_RESULTS, metadata={
+        "expectations": sum(len(items) for items in results.values()),
+        "errors": len(errors),
+        "warnings": sum(1 for items in results.values() for _, c in items if not c.success and c.severity == "WARN"),
+        "validation_seconds": round(sum(v.seconds for v in validations), 2),
+        "data_docs": dg.MetadataValue.path(str(docs)) if docs else "none",
+    })
+    for suite, items in results.items():
+        failed = [(m, c) for m, c in items if not c.success]
+        suite_errors = [(m, c) for m, c in failed if c.severity == "ERROR"]
+        yield dg.AssetCheckResult(
+            asset_key=CHECK_RESULTS,
+            check_name=suite,
+            passed=not failed,
+            severity=dg.AssetCheckSeverity.ERROR if suite_errors else dg.AssetCheckSeverity.WARN,
+            description="; ".join(f"{m} {c.expectation} ({c.severity})" for m, c in failed) or "all expectations hold",
+            metadata={
+                "expectations": len(items),
+                "failed_errors": len(suite_errors),
+                "failed_warnings": len(failed) - len(suite_errors),
+                "failures": dg.MetadataValue.md(failure_table(failed)),
+            },
+        )
+
+
+def failure_table(failed: list[tuple[str, CheckResult]]) -> str:
+    if not failed:
+        return "all expectations hold"
+    lines = ["| month | severity | expectation | observed | failing rows | sample |", "|---|---|---|---|---|---|"]
+    for month, c in failed:
+        sample = json.dumps(c.failing_sample[:2], ensure_ascii=False, default=str).replace("|", "/")
+        lines.append(f"| {month} | {c.severity} | {c.expectation} | {c.observed_value} | {c.failing_count} | {sample[:300]} |")
+    return "\n".join(lines)

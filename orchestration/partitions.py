@@ -1,0 +1,13 @@
+"""The monthly partitions every asset shares, and the pool of the assets that write DuckDB."""
+
+import dagster as dg
+
+from devzone import settings
+
+# DuckDB allows one writer: every asset that writes the warehouse takes a slot of this pool
+# (limit 1 in the instance's dagster.yaml).
+WRITER_POOL = "duckdb_writer"
+
+monthly = dg.MonthlyPartitionsDefinition(
+    start_date=settings.FIRST_MONTH, fmt="%Y-%m", timezone=settings.TIMEZONE, end_offset=settings.months_ahead()
+)
