@@ -39,7 +39,7 @@ lint: $(INSTALLED)
 	$(MAKE) --no-print-directory lint-sql
 
 lint-sql: $(INSTALLED)
-	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros dbt_project/tests
+	$(BIN)/sqlfluff lint --processes 2 dbt_project/models dbt_project/macros dbt_project/tests
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .

@@ -312,7 +312,7 @@ def _rate_sentence(row) -> str | None:
         said = f"{rate_name} {rate(reported)}"
         if not fmt.missing(computed):
             said += f"（按数据计算 {rate(computed)}"
-            said += f"，相差 {fmt.pp(gap)}，请核对）" if fmt.rate_gap(gap) else "）"
+            said += f"，相差 {fmt.pp(gap)}，请核对）" if fmt.rate_gap(gap, row["rate_tolerance_pp"]) else "）"
         parts.append(said)
     return f"{joined(parts, '，')}。" if parts else None
 
@@ -369,7 +369,11 @@ def _pipeline(data: BulletinData, ordinal: str) -> list[Block]:
                 )
                 if fmt.missing(reported) and fmt.missing(computed):
                     continue
-                verdict = fmt.DASH if fmt.missing(gap) else labels.RATE_CHECK_LABELS[fmt.rate_gap(gap)]
+                verdict = (
+                    fmt.DASH
+                    if fmt.missing(gap)
+                    else labels.RATE_CHECK_LABELS[fmt.rate_gap(gap, row["rate_tolerance_pp"])]
+                )
                 rates.append((area, rate_name, rate(reported), rate(computed), gap_pp(gap), verdict))
         header = ("地区", *(f"{name}{what}" for _, name, _ in STAGES for what in ("项目（个）", "投资（亿元）")))
         blocks.append(Table(header, tuple(counts)))
@@ -388,7 +392,7 @@ def _rate_gaps(data: BulletinData) -> tuple[list[str], int]:
             if fmt.missing(gap):
                 continue
             checked += 1
-            if fmt.rate_gap(gap):
+            if fmt.rate_gap(gap, row["rate_tolerance_pp"]):
                 flagged.append(
                     f"{row['city_name']}（{scope_names.get(row['scope'], row['scope'])}）{rate_name}：报告 "
                     f"{rate(row[f'{stage}_reported_rate_pct'])}，计算 {rate(row[f'{stage}_computed_rate_pct'])}，相差 {fmt.pp(gap)}。"
@@ -432,10 +436,9 @@ def _quality(data: BulletinData, ordinal: str) -> list[Block]:
         blocks.append(Paragraph("“三个一批”报告比率与计算比率不一致："))
         blocks += [Paragraph(f, bullet=True) for f in flagged]
     elif checked:
+        tolerance = float(data.pipeline["rate_tolerance_pp"].iloc[0])
         blocks.append(
-            Paragraph(
-                f"“三个一批”的 {checked} 个报告比率与按数据计算的结果一致（相差不超过 {fmt.RATE_TOLERANCE_PP} 个百分点）。"
-            )
+            Paragraph(f"“三个一批”的 {checked} 个报告比率与按数据计算的结果一致（相差不超过 {tolerance:g} 个百分点）。")
         )
 
     quarantined = data.documents[data.documents["document_status"] == "quarantined"]

@@ -15,7 +15,6 @@ DASH = "—"
 
 # A reported conversion rate and the rate computed from the counts may differ by this many
 # percentage points (reports round or truncate to two decimals); rpt_pipeline_conversion flags more.
-RATE_TOLERANCE_PP = 0.01
 
 
 def missing(v) -> bool:
@@ -84,6 +83,7 @@ def beijing_time(utc_naive) -> str:
     return pd.Timestamp(utc_naive).tz_localize("UTC").tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
 
 
-def rate_gap(v) -> bool:
-    """Whether a reported-minus-computed rate gap (percentage points) is more than rounding."""
-    return not missing(v) and round(abs(float(v)), 6) > RATE_TOLERANCE_PP
+def rate_gap(v, tolerance_pp) -> bool:
+    """Whether a reported-minus-computed rate gap (percentage points) is more than rounding: more
+    than `tolerance_pp` (rpt_pipeline_conversion.rate_tolerance_pp)."""
+    return not missing(v) and round(abs(float(v)), 6) > float(tolerance_pp)

@@ -4,6 +4,7 @@ Each month is written in one transaction that first deletes what the month had, 
 month replaces it and a killed run leaves the previous state. Dagster's `raw_reports` and
 `extracted_facts` assets are thin wrappers over `load_documents` and `load_facts`.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -44,7 +45,9 @@ def transaction(con: duckdb.DuckDBPyConnection):
         raise
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], columns: tuple[str, ...] | None = None) -> None:
+def insert_rows(
+    con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple], columns: tuple[str, ...] | None = None
+) -> None:
     """Bulk insert through a data frame (executemany is row by row in DuckDB); with `columns`, by
     name, so that a table whose columns were added later (in another order) takes the rows."""
     if not rows:
@@ -84,8 +87,10 @@ def unreadable_reason(path: Path) -> str | None:
 
 
 def corrupt_warehouse_advice(path: Path, reason: str) -> str:
-    return (f"{path.name} is corrupt ({reason}): move it aside and run `devzone run --all` to rebuild it "
-            f"from {path.parent / 'landing'}/")
+    return (
+        f"{path.name} is corrupt ({reason}): move it aside and run `devzone run --all` to rebuild it "
+        f"from {path.parent / 'landing'}/"
+    )
 
 
 def record_run_window(con: duckdb.DuckDBPyConnection, start: str, end: str) -> None:
@@ -109,10 +114,13 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return con.execute(
+    row = con.execute(
         "select count(*) from duckdb_tables() where database_name = current_database() and schema_name = ? "
-        "and table_name = ?", [schema, table]
-    ).fetchone()[0] > 0
+        "and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    assert row is not None, "an aggregate query without group by returns one row"
+    return row[0] > 0
 
 
 def adopt_old_check_results(con: duckdb.DuckDBPyConnection) -> None:
@@ -142,8 +150,21 @@ def load_documents(con: duckdb.DuckDBPyConnection, period: str, month_dir: Path)
     ref = load_reference()
     filing = file_month(period, month_dir, ref, settings.max_file_bytes())
     current_rows = [
-        (period, f.document.doc_id, f.document.file_name, f.document.size, f.document.encoding, f.report_city,
-         f.document.text, f.normalised, f.filed_at, "current", f.kind, f.is_revision, f.stated.words if f.stated else None)
+        (
+            period,
+            f.document.doc_id,
+            f.document.file_name,
+            f.document.size,
+            f.document.encoding,
+            f.report_city,
+            f.document.text,
+            f.normalised,
+            f.filed_at,
+            "current",
+            f.kind,
+            f.is_revision,
+            f.stated.words if f.stated else None,
+        )
         for f in filing.current
     ]
     history_rows = [
@@ -191,7 +212,8 @@ def load_facts(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, int]:
         "select doc_id, file_name, size_bytes, encoding, raw_text from raw.documents where period = ? order by file_name, doc_id",
         [period],
     ).fetchall()
-    indicator_rows, pipeline_rows = [], []
+    indicator_rows: list[tuple[object, ...]] = []
+    pipeline_rows: list[tuple[object, ...]] = []
     counts: dict[str, int] = {}
     for doc_id, file_name, size, encoding, text in documents:
         document = Document(doc_id, file_name, file_name, size, encoding, text)
@@ -200,13 +222,19 @@ def load_facts(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, int]:
         for seq, f in enumerate(facts):
             # The row in the table's column order: the fact's own fields by name, plus these.
             stored = {
-                "period": period, "doc_id": doc_id, "fact_seq": seq, "file_name": file_name,
+                "period": period,
+                "doc_id": doc_id,
+                "fact_seq": seq,
+                "file_name": file_name,
                 "review_reasons": ",".join(f["review_reasons"]) or None,
-                "evidence_start": f["evidence_span"][0], "evidence_end": f["evidence_span"][1],
-                "value_start": f["value_span"][0], "value_end": f["value_span"][1],
+                "evidence_start": f["evidence_span"][0],
+                "evidence_end": f["evidence_span"][1],
+                "value_start": f["value_span"][0],
+                "value_end": f["value_span"][1],
             }
             table, rows = (
-                (raw_tables.INDICATOR_FACTS, indicator_rows) if f["type"] == "indicator"
+                (raw_tables.INDICATOR_FACTS, indicator_rows)
+                if f["type"] == "indicator"
                 else (raw_tables.PIPELINE_FACTS, pipeline_rows)
             )
             rows.append(tuple(stored[c] if c in stored else f[c] for c in table.names))
@@ -222,8 +250,18 @@ def store_check_results(con: duckdb.DuckDBPyConnection, period: str, run_id: str
     """Replace the month's quality results (raw.check_results) with this run's `checks`
     (devzone.quality CheckResults); dbt builds fct_quality_result and rpt_quality_month from them."""
     rows = [
-        (period, run_id, c.suite, c.expectation, c.rule, c.severity, c.success, c.observed_value, c.failing_count,
-         json.dumps(c.failing_sample, ensure_ascii=False, default=str))
+        (
+            period,
+            run_id,
+            c.suite,
+            c.expectation,
+            c.rule,
+            c.severity,
+            c.success,
+            c.observed_value,
+            c.failing_count,
+            json.dumps(c.failing_sample, ensure_ascii=False, default=str),
+        )
         for c in checks
     ]
     with transaction(con):

@@ -4,6 +4,7 @@ file → app.
 Every asset is partitioned by month; a backfill of many months runs as one run. Assets that write
 DuckDB share the pool `duckdb_writer` (limit 1 in the instance's dagster.yaml).
 """
+
 import dagster as dg
 
 from orchestration.assets.dbt import devzone_dbt_models, devzone_dbt_quality_models
@@ -18,8 +19,14 @@ from orchestration.sensors import landing_sensor
 
 defs = dg.Definitions(
     assets=[
-        landing_reports, raw_reports, extracted_facts, devzone_dbt_models, quality_gate, devzone_dbt_quality_models,
-        serving_snapshot, managers_app,
+        landing_reports,
+        raw_reports,
+        extracted_facts,
+        devzone_dbt_models,
+        quality_gate,
+        devzone_dbt_quality_models,
+        serving_snapshot,
+        managers_app,
     ],
     jobs=[monthly_pipeline],
     schedules=[monthly_schedule],

@@ -1,4 +1,5 @@
 """The monthly pipeline: every asset Dagster materialises, for one month or a range in one run."""
+
 import dagster as dg
 
 from orchestration.assets.dbt import devzone_dbt_models, devzone_dbt_quality_models

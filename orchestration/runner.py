@@ -189,10 +189,14 @@ def failure_message(event) -> str:
     return (data.error.message if data.error else event.message or "").strip().splitlines()[0]
 
 
+GATE_STEP = "quality_gate"  # the step whose blocking checks stop publishing (orchestration/assets/quality.py)
+
+
 def failure_sentence(summary: RunSummary) -> str | None:
     """One plain sentence on what failed and what to do; None when the run succeeded."""
     log = settings.home() / "logs" / "devzone-run.log"
-    if summary.failed_steps:
+    gate_stopped = summary.checks_failed and all(step == GATE_STEP for step, _ in summary.failed_steps)
+    if summary.failed_steps and not gate_stopped:
         step, message = summary.failed_steps[0]
         if step == "raw_reports" or "corrupt" in message:
             return message

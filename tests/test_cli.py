@@ -139,8 +139,13 @@ def test_a_failed_run_opens_its_summary_with_what_failed_and_what_to_do(tmp_path
         summary = RunSummary(False, "r1", ["2023-06"], failed_steps=[failed_step])
         lines = format_summary(summary).splitlines()
         assert lines[0].startswith(first) and "serving file" in lines[0] or lines[0] == first
-    gate = RunSummary(False, "r2", ["2023-06"], checks_failed=["fct_quality_result: fct_indicator — 2023-06 ..."])
-    assert (
-        format_summary(gate).splitlines()[0].startswith("error: the quality gate stopped publishing: 1 check(s) failed")
-    )
+    check = "quality_gate/check_results: fct_indicator — 2023-06 ..."
+    # The gate's step fails when an ERROR check fails: the sentence is the gate's, not the step's.
+    for failed_steps in ([], [("quality_gate", 'Execution of step "quality_gate" failed.')]):
+        gate = RunSummary(False, "r2", ["2023-06"], checks_failed=[check], failed_steps=failed_steps)
+        assert (
+            format_summary(gate)
+            .splitlines()[0]
+            .startswith("error: the quality gate stopped publishing: 1 check(s) failed")
+        )
     assert not format_summary(RunSummary(True, "r3", ["2023-06"], published=True)).startswith("error")

@@ -89,15 +89,16 @@ for code, label in STAGES:
     gap_cols.append(f"{label}·差（百分点）")
 rates["存在差异"] = df["rate_gap_flag"].map(labels.YES_NO)
 has_rates = rates.drop(columns=["地区", "存在差异"]).notna().any(axis=None)
+tolerance = float(df["rate_tolerance_pp"].iloc[0]) if not df.empty else 0.0
 if not has_rates:
     st.info("本口径下报告中没有给出比率（比率一般随累计口径给出）。")
 else:
     st.caption(
-        f"比率 = 该阶段中达标项目（或投资）所占比重。报告比率与计算比率相差超过 {fmt.RATE_TOLERANCE_PP} 个百分点（超出四舍五入）的标红。"
+        f"比率 = 该阶段中达标项目（或投资）所占比重。报告比率与计算比率相差超过 {tolerance:g} 个百分点（超出四舍五入）的标红。"
     )
 
     def highlight(v):
-        return "background-color: #f8d7da; color: #842029" if fmt.rate_gap(v) else ""
+        return "background-color: #f8d7da; color: #842029" if fmt.rate_gap(v, tolerance) else ""
 
     styled = rates.style.map(highlight, subset=gap_cols).format(precision=2, na_rep="—")
     data.table(styled, f"三个一批比率_{labels.SCOPE_LABELS[scope]}_{month}", key="pipeline_rates")

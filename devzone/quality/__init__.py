@@ -18,6 +18,7 @@ suite is built or a month validated.
     python -m devzone.quality WAREHOUSE.duckdb 2023-06 [--docs FOLDER] [--all]
     python -m devzone.quality rules [--readme README.md]
 """
+
 from devzone.quality.suites import SUITE_NAMES, readable_ids
 
 __all__ = ["SUITE_NAMES", "readable_ids"]

@@ -5,6 +5,7 @@ python -m devzone.quality rules [--readme README.md]: print the rules tables (fr
 meta), or rewrite them in the README (everything after its paragraph "The rules, each with its
 severity", up to the next section).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,10 @@ def validate(argv: list[str]) -> int:
     finally:
         con.close()
     print(summarise(validation.checks, failed_only=not args.all))
-    print(f"{len(validation.checks)} expectations, {len(validation.failed_errors)} errors, "
-          f"{len(validation.failed_warnings)} warnings, {validation.seconds:.2f} s")
+    print(
+        f"{len(validation.checks)} expectations, {len(validation.failed_errors)} errors, "
+        f"{len(validation.failed_warnings)} warnings, {validation.seconds:.2f} s"
+    )
     if args.docs:
         print(build_data_docs(validation, args.docs))
     return 0 if validation.passed else 1
@@ -62,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["rules"]:
         parser = argparse.ArgumentParser(prog="python -m devzone.quality rules")
-        parser.add_argument("--readme", type=Path, help=f"rewrite the tables in this file (e.g. {settings.PROJECT_ROOT / 'README.md'})")
+        parser.add_argument(
+            "--readme", type=Path, help=f"rewrite the tables in this file (e.g. {settings.PROJECT_ROOT / 'README.md'})"
+        )
         args = parser.parse_args(argv[1:])
         if args.readme:
             print(f"{args.readme}: {'updated' if write_rules(args.readme) else 'already up to date'}")

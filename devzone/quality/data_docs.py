@@ -7,6 +7,7 @@ quadratic. GX's own index is not built (it needs scripts from the internet to dr
 it reads every stored result on each run); `write_offline_index` writes `<folder>/index.html`
 instead: one line per stored run and suite, linking GX's pages, without scripts.
 """
+
 from __future__ import annotations
 
 import copy
@@ -16,10 +17,14 @@ import html
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from devzone.quality.engine import engine, quiet_gx
 from devzone.quality.results import MonthValidation
 from devzone.quality.suites import SUITE_NAMES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from great_expectations.data_context.store.store import DataDocsSiteConfigTypedDict
 
 DATA_DOCS_SITE = "devzone_quality"
 # The fingerprints of the suite files as last stored in the site (under <folder>/gx/); bump the
@@ -50,13 +55,15 @@ def build_data_docs(validations: MonthValidation | Iterable[MonthValidation], fo
     site_dir = folder / "data_docs"
     context = gx.get_context(mode="file", project_root_dir=str(folder))
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    site_config = {
+    # GX's DataDocsSiteConfigTypedDict is incomplete (its own note says so): SiteBuilder takes
+    # show_how_to_buttons, which the TypedDict does not list.
+    site_config: DataDocsSiteConfigTypedDict = {
         "class_name": "SiteBuilder",
-        "show_how_to_buttons": False,
+        "show_how_to_buttons": False,  # type: ignore[typeddict-unknown-key]
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site_dir)},
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
     }
-    if DATA_DOCS_SITE in (context.get_config().data_docs_sites or {}):
+    if DATA_DOCS_SITE in (context.config.data_docs_sites or {}):
         context.update_data_docs_site(DATA_DOCS_SITE, site_config)
     else:
         context.add_data_docs_site(DATA_DOCS_SITE, site_config)
@@ -76,7 +83,15 @@ def build_data_docs(validations: MonthValidation | Iterable[MonthValidation], fo
         fingerprint = hashlib.sha256(f"{FINGERPRINT_VERSION}:".encode() + source.read_bytes()).hexdigest()
         if fingerprints.get(name) == fingerprint and (site_dir / "expectations" / f"{name}.html").is_file():
             continue
-        context.suites.add_or_update(ExpectationSuite(**{k: v for k, v in suite.to_json_dict().items() if k != "id"}))
+        # A copy without the suite's id (the project's store gives the stored suite its own).
+        stored_suite = ExpectationSuite(
+            name=suite.name,
+            expectations=[e.configuration for e in suite.expectations],
+            suite_parameters=copy.deepcopy(suite.suite_parameters),
+            meta=copy.deepcopy(suite.meta),
+            notes=copy.deepcopy(suite.notes),
+        )
+        context.suites.add_or_update(stored_suite)
         keys.append(ExpectationSuiteIdentifier(name=name))
         fingerprints[name] = fingerprint
     for period, results in runs:
@@ -84,8 +99,11 @@ def build_data_docs(validations: MonthValidation | Iterable[MonthValidation], fo
             run_id = RunIdentifier(run_name=period, run_time=now)
             result = copy.deepcopy(result)
             result.meta["run_id"] = run_id
-            result.meta["validation_time"] = now
-            result.meta["batch_kwargs"] = {"data_asset_name": f"{name} {period}"}
+            # GX's ExpectationSuiteValidationResultMeta TypedDict is wrong for these two: GX's own
+            # ValidationDefinition.run stores run_id.run_time (a datetime) as validation_time, and
+            # GX's page renderer reads batch_kwargs (the data asset name it shows), which it omits.
+            result.meta["validation_time"] = now  # type: ignore[arg-type]
+            result.meta["batch_kwargs"] = {"data_asset_name": f"{name} {period}"}  # type: ignore[typeddict-unknown-key]
             key = ValidationResultIdentifier(
                 expectation_suite_identifier=ExpectationSuiteIdentifier(name=name),
                 run_id=run_id,
@@ -112,16 +130,26 @@ def write_offline_index(folder: str | Path) -> Path:
         data = json.loads(path.read_text(encoding="utf-8"))
         failed = [r for r in data.get("results", []) if not r.get("success")]
         severity = lambda r: (r.get("expectation_config", {}).get("meta") or {}).get("severity")  # noqa: E731
-        runs.append({
-            "suite": suite, "run_name": run_name, "run_time": run_time,
-            "page": f"data_docs/validations/{suite}/{run_name}/{run_time}/{path.stem}.html",
-            "suite_page": f"data_docs/expectations/{suite}.html",
-            "evaluated": (data.get("statistics") or {}).get("evaluated_expectations", 0),
-            "errors": [r for r in failed if severity(r) == "error"],
-            "warnings": [r for r in failed if severity(r) != "error"],
-        })
-    runs.sort(key=lambda r: (r["run_time"], r["run_name"], SUITE_NAMES.index(r["suite"]) if r["suite"] in SUITE_NAMES else 99),
-              reverse=True)
+        runs.append(
+            {
+                "suite": suite,
+                "run_name": run_name,
+                "run_time": run_time,
+                "page": f"data_docs/validations/{suite}/{run_name}/{run_time}/{path.stem}.html",
+                "suite_page": f"data_docs/expectations/{suite}.html",
+                "evaluated": (data.get("statistics") or {}).get("evaluated_expectations", 0),
+                "errors": [r for r in failed if severity(r) == "error"],
+                "warnings": [r for r in failed if severity(r) != "error"],
+            }
+        )
+    runs.sort(
+        key=lambda r: (
+            r["run_time"],
+            r["run_name"],
+            SUITE_NAMES.index(r["suite"]) if r["suite"] in SUITE_NAMES else 99,
+        ),
+        reverse=True,
+    )
     e = html.escape
     rows = []
     for run in runs:

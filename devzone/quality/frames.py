@@ -14,6 +14,7 @@ A row is a count when it is stated in a count unit, or its indicator counts (the
 count_units, read through devzone/extraction/reference.py). The rows come in a fixed order (the
 samples of failing rows must not depend on how dbt last wrote a table).
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -37,8 +38,10 @@ def _fraction(column: str) -> str:
 def _count_fraction(unit: str, code: str) -> str:
     """count_fractional_part of a row stated in `unit` of the indicator `code` (parameters: the
     count units, the counted indicators)."""
-    return (f"case when list_contains($count_units::varchar[], {unit}) or list_contains($count_indicators::varchar[], {code}) "
-            f"then {_fraction('value')} end as count_fractional_part")
+    return (
+        f"case when list_contains($count_units::varchar[], {unit}) or list_contains($count_indicators::varchar[], {code}) "
+        f"then {_fraction('value')} end as count_fractional_part"
+    )
 
 
 def frame_queries(schema: str = "main") -> dict[str, str]:
@@ -46,13 +49,13 @@ def frame_queries(schema: str = "main") -> dict[str, str]:
     counted = ", ".join(f"'{m}'" for m in PIPELINE_COUNT_MEASURES)
     return {
         "extracted_indicator_facts": f"""
-            select *, {_count_fraction('unit', 'metric')}
+            select *, {_count_fraction("unit", "metric")}
             from raw.indicator_facts where period = $period order by doc_id, fact_seq""",
         "extracted_pipeline_facts": f"""
-            select *, case when measure in ({counted}) then {_fraction('value')} end as count_fractional_part
+            select *, case when measure in ({counted}) then {_fraction("value")} end as count_fractional_part
             from raw.pipeline_facts where period = $period order by doc_id, fact_seq""",
         "fct_indicator": f"""
-            select *, {_count_fraction('unit', 'indicator_code')}
+            select *, {_count_fraction("unit", "indicator_code")}
             from {schema}.fct_indicator where period = $period order by indicator_fact_key""",
         # The rate's base: the stage's investment, or the industrial projects' for projects in
         # production when stated (as the mart computes it); the gate recomputes the rate from the
@@ -62,7 +65,7 @@ def frame_queries(schema: str = "main") -> dict[str, str]:
                 select
                     *,
                     case when starts_with(zone_key, 'UNRESOLVED:') then null else zone_key end as zone_code,
-                    greatest({', '.join(_fraction(m) for m in PIPELINE_COUNT_MEASURES)}) as count_fractional_part,
+                    greatest({", ".join(_fraction(m) for m in PIPELINE_COUNT_MEASURES)}) as count_fractional_part,
                     case when stage = 'in_production' and industrial_investment is not null
                         then industrial_investment else investment end as rate_base_investment
                 from {schema}.fct_project_pipeline
@@ -83,7 +86,10 @@ def frame_queries(schema: str = "main") -> dict[str, str]:
 
 
 def read_month(
-    con: duckdb.DuckDBPyConnection, period: str, ref: Reference, schema: str = "main",
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    ref: Reference,
+    schema: str = "main",
     suites: tuple[str, ...] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Each suite's frame of `period` (the suites named, or all)."""
@@ -104,8 +110,12 @@ def codes_present(frames: dict[str, pd.DataFrame]) -> tuple[set[str], set[str]]:
     """(zone codes, indicator codes) named anywhere in the month's frames."""
     zones: set[str] = set()
     indicators: set[str] = set()
-    for suite, column in (("extracted_indicator_facts", "zone_code"), ("extracted_pipeline_facts", "zone_code"),
-                          ("fct_indicator", "zone_code"), ("fct_project_pipeline", "zone_key")):
+    for suite, column in (
+        ("extracted_indicator_facts", "zone_code"),
+        ("extracted_pipeline_facts", "zone_code"),
+        ("fct_indicator", "zone_code"),
+        ("fct_project_pipeline", "zone_key"),
+    ):
         frame = frames.get(suite)
         if frame is not None and column in frame.columns:
             zones.update(str(z) for z in frame[column].dropna().unique())

@@ -1,4 +1,5 @@
 """The gate: validate a month's frames with every suite, and decide (no ERROR failure: publish)."""
+
 from __future__ import annotations
 
 import time
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from devzone.quality.engine import engine
+from devzone.quality.engine import engine, expectation_id, result_expectation_id
 from devzone.quality.frames import codes_present, read_month
 from devzone.quality.results import CheckResult, MonthValidation, to_check_result
 from devzone.quality.suites import EXPECTATIONS_DIR, SUITE_NAMES, suite_parameters
@@ -50,11 +51,12 @@ def run_month(
             continue
         frame = frames[name].reset_index(drop=True)
         result = gx_engine.validate(name, frame, parameters)
-        result.meta["period"] = period
+        # GX's ExpectationSuiteValidationResultMeta TypedDict lists only the keys GX writes, but the
+        # meta is a plain dict meant for the user's information too: its stubs are wrong here.
+        result.meta["period"] = period  # type: ignore[typeddict-unknown-key]
         suite_results[name] = result
-        order = {e.meta.get("expectation"): i for i, e in enumerate(gx_engine.suites[name].expectations)}
-        ordered = sorted(result.results,
-                         key=lambda r: order.get((r.expectation_config.meta or {}).get("expectation"), 1 << 30))
+        order = {expectation_id(e): i for i, e in enumerate(gx_engine.suites[name].expectations)}
+        ordered = sorted(result.results, key=lambda r: order.get(result_expectation_id(r), 1 << 30))
         checks.extend(to_check_result(name, r, frame) for r in ordered)
     return MonthValidation(period, checks, suite_results, time.perf_counter() - started)
 

@@ -1,5 +1,6 @@
 """What the gate reports: `CheckResult` (one expectation of one suite for one month) made from GX's
 results, and `MonthValidation` (a month's results and the gate's decision)."""
+
 from __future__ import annotations
 
 import math
@@ -17,8 +18,20 @@ if TYPE_CHECKING:  # pragma: no cover
 SAMPLE_SIZE = 5
 # Columns a person needs to find a row, in the order shown, when an expectation names none.
 IDENTITY_COLUMNS = (
-    "check", "file_name", "period", "city", "city_name", "zone", "zone_name", "zone_key", "metric",
-    "indicator_code", "basis", "scope", "stage", "measure",
+    "check",
+    "file_name",
+    "period",
+    "city",
+    "city_name",
+    "zone",
+    "zone_name",
+    "zone_key",
+    "metric",
+    "indicator_code",
+    "basis",
+    "scope",
+    "stage",
+    "measure",
 )
 
 
@@ -136,13 +149,33 @@ def to_check_result(suite: str, result: Any, frame: pd.DataFrame) -> CheckResult
     exception = _raised(result.exception_info)
     if exception:
         message = (exception.get("exception_message") or "").strip().splitlines()
-        return CheckResult(suite, expectation, rule, severity, False,
-                           f"could not be evaluated: {message[0] if message else 'error'}"[:300], 0, [])
+        return CheckResult(
+            suite,
+            expectation,
+            rule,
+            severity,
+            False,
+            f"could not be evaluated: {message[0] if message else 'error'}"[:300],
+            0,
+            [],
+        )
     if config.type == "expect_table_columns_to_match_set":
         missing = sorted((details.get("details") or {}).get("mismatched", {}).get("missing", []) or [])
-        observed = f"missing columns: {', '.join(missing)}" if missing else f"all {len(kwargs.get('column_set', []))} columns present"
-        return CheckResult(suite, expectation, rule, severity, bool(result.success), observed, len(missing),
-                           [{"missing_column": c} for c in missing[:SAMPLE_SIZE]])
+        observed = (
+            f"missing columns: {', '.join(missing)}"
+            if missing
+            else f"all {len(kwargs.get('column_set', []))} columns present"
+        )
+        return CheckResult(
+            suite,
+            expectation,
+            rule,
+            severity,
+            bool(result.success),
+            observed,
+            len(missing),
+            [{"missing_column": c} for c in missing[:SAMPLE_SIZE]],
+        )
     checked = details.get("element_count")
     if check_of(kwargs) is not None and "check" in frame.columns:
         checked = int((frame["check"] == check_of(kwargs)).sum())
@@ -163,7 +196,9 @@ def to_check_result(suite: str, result: Any, frame: pd.DataFrame) -> CheckResult
         observed += f": {short(names)}"
     elif details.get("partial_unexpected_list"):
         observed += f", e.g. {short(details['partial_unexpected_list'][:3], 120)}"
-    return CheckResult(suite, expectation, rule, severity, False, observed, failing, sample(frame, indices, meta, kwargs))
+    return CheckResult(
+        suite, expectation, rule, severity, False, observed, failing, sample(frame, indices, meta, kwargs)
+    )
 
 
 def summarise(checks: Iterable[CheckResult], failed_only: bool = True) -> str:

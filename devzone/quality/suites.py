@@ -8,6 +8,7 @@ into `notes` (both shown by Data Docs) and the expectation's readable id into `m
 parameters, filled at validation time from `suite_parameters`, so the suites stay
 month-independent and are built once per process. GX is imported only by `build_suite`.
 """
+
 from __future__ import annotations
 
 import copy
@@ -93,7 +94,9 @@ def read_suite_json(name: str, folder: str | Path = EXPECTATIONS_DIR) -> dict:
     for i, e in enumerate(data.get("expectations", [])):
         meta = e.get("meta") or {}
         if meta.get("severity") not in SEVERITIES or not str(meta.get("rule", "")).strip():
-            raise ValueError(f"{name}.json: expectation {i} ({e.get('type')}) needs meta.severity error|warn and meta.rule")
+            raise ValueError(
+                f"{name}.json: expectation {i} ({e.get('type')}) needs meta.severity error|warn and meta.rule"
+            )
     return data
 
 
@@ -144,7 +147,8 @@ def suite_parameters(
     zones = {z.code: z.city_code for z in ref.zones}
     zone_list = sorted(zones) if zone_codes is None else sorted(set(zone_codes) & set(zones))
     indicator_list = (
-        sorted(ref.indicator_by_code) if indicator_codes is None
+        sorted(ref.indicator_by_code)
+        if indicator_codes is None
         else sorted(set(indicator_codes) & set(ref.indicator_by_code))
     )
     rate_tolerance = float(dbt_vars()["rate_tolerance_pp"])

@@ -1,13 +1,14 @@
 """The dbt project as assets: seeds, staging, intermediate models, marts and reports, with dbt's
 tests as asset checks. The run's months are a row of raw.run_window, written just before dbt
 starts, so the SQL dbt compiles is the same every month and its partial parse stays warm."""
-import importlib
+
 import threading
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from devzone import settings, warehouse
+from devzone.quality import engine
 from orchestration.partitions import WRITER_POOL, monthly
 from orchestration.project import devzone_dbt
 from orchestration.resources import WarehouseResource
@@ -34,7 +35,7 @@ def warm_up_gate() -> None:
     """Import Great Expectations (~5 s) in a thread while dbt works in its own process, so the gate
     that follows finds it loaded. In `devzone run` the steps share one process; elsewhere the thread
     costs nothing."""
-    threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True).start()
+    threading.Thread(target=engine.import_gx, daemon=True).start()
 
 
 def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse_db: WarehouseResource):

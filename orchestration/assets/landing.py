@@ -1,4 +1,5 @@
 """The landing folders: files as the cities filed them. Dagster does not write them."""
+
 import dagster as dg
 
 from orchestration.partitions import monthly

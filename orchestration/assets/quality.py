@@ -2,6 +2,7 @@
 marts and cross-check models; its results written to raw.check_results. Each suite is a blocking
 check of the gate's asset: an ERROR failure stops the run before dbt builds the quality marts and
 before the serving file is published."""
+
 import json
 
 import dagster as dg
@@ -31,7 +32,10 @@ GATE_INPUTS = [
     name="quality_gate",
     specs=[
         dg.AssetSpec(
-            CHECK_RESULTS, deps=GATE_INPUTS, group_name="quality", kinds={"great_expectations", "duckdb"},
+            CHECK_RESULTS,
+            deps=GATE_INPUTS,
+            group_name="quality",
+            kinds={"great_expectations", "duckdb"},
             description="The quality gate: every Great Expectations suite (expectations/) validated per month on "
             "the month's extracted facts, fact marts and cross-check models (int_cross_checks); one row per "
             "expectation and month in raw.check_results (severity, success, observed value, failing rows), "
@@ -39,8 +43,12 @@ GATE_INPUTS = [
         ),
     ],
     check_specs=[
-        dg.AssetCheckSpec(suite, asset=CHECK_RESULTS, blocking=True,
-                          description=f"Great Expectations suite expectations/{suite}.json; ERROR failures block publishing.")
+        dg.AssetCheckSpec(
+            suite,
+            asset=CHECK_RESULTS,
+            blocking=True,
+            description=f"Great Expectations suite expectations/{suite}.json; ERROR failures block publishing.",
+        )
         for suite in SUITE_NAMES
     ],
     partitions_def=monthly,
@@ -62,13 +70,18 @@ def quality_gate(context: dg.AssetExecutionContext, warehouse_db: WarehouseResou
     errors = [(m, c) for items in results.values() for m, c in items if not c.success and c.severity == "ERROR"]
     for month, check in errors:
         context.log.error(f"{month} {check.name}: {check.rule} Observed: {check.observed_value}")
-    yield dg.MaterializeResult(asset_key=CHECK_RESULTS, metadata={
-        "expectations": sum(len(items) for items in results.values()),
-        "errors": len(errors),
-        "warnings": sum(1 for items in results.values() for _, c in items if not c.success and c.severity == "WARN"),
-        "validation_seconds": round(sum(v.seconds for v in validations), 2),
-        "data_docs": dg.MetadataValue.path(str(docs)) if docs else "none",
-    })
+    yield dg.MaterializeResult(
+        asset_key=CHECK_RESULTS,
+        metadata={
+            "expectations": sum(len(items) for items in results.values()),
+            "errors": len(errors),
+            "warnings": sum(
+                1 for items in results.values() for _, c in items if not c.success and c.severity == "WARN"
+            ),
+            "validation_seconds": round(sum(v.seconds for v in validations), 2),
+            "data_docs": dg.MetadataValue.path(str(docs)) if docs else "none",
+        },
+    )
     for suite, items in results.items():
         failed = [(m, c) for m, c in items if not c.success]
         suite_errors = [(m, c) for m, c in failed if c.severity == "ERROR"]
@@ -93,5 +106,7 @@ def failure_table(failed: list[tuple[str, CheckResult]]) -> str:
     lines = ["| month | severity | expectation | observed | failing rows | sample |", "|---|---|---|---|---|---|"]
     for month, c in failed:
         sample = json.dumps(c.failing_sample[:2], ensure_ascii=False, default=str).replace("|", "/")
-        lines.append(f"| {month} | {c.severity} | {c.expectation} | {c.observed_value} | {c.failing_count} | {sample[:300]} |")
+        lines.append(
+            f"| {month} | {c.severity} | {c.expectation} | {c.observed_value} | {c.failing_count} | {sample[:300]} |"
+        )
     return "\n".join(lines)

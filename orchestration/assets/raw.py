@@ -1,5 +1,6 @@
 """The raw tables: the month's landing files read (raw_reports), and the facts extracted from the
 current documents (extracted_facts). dbt's sources map to these assets one table to one asset."""
+
 import dagster as dg
 
 from devzone import settings, warehouse
@@ -54,15 +55,27 @@ def raw_reports(context: dg.AssetExecutionContext, warehouse_db: WarehouseResour
             for refused in filing.refused:
                 context.log.error(f"quarantined {month}/{refused.file_name}: {refused.reason}")
     span = ", ".join(months) if len(months) <= 12 else f"{months[0]} … {months[-1]} ({len(months)})"
-    yield dg.MaterializeResult(asset_key=["raw_reports", "documents"], metadata={
-        "documents": totals["documents"], "duplicates": totals["duplicates"], "months": span,
-    })
-    yield dg.MaterializeResult(asset_key=["raw_reports", "document_history"], metadata={"superseded": totals["superseded"]})
-    yield dg.MaterializeResult(asset_key=["raw_reports", "duplicate_files"], metadata={"duplicates": totals["duplicates"]})
-    yield dg.MaterializeResult(asset_key=["raw_reports", "quarantine"], metadata={
-        "quarantined": totals["quarantined"],
-        "files": dg.MetadataValue.md("\n".join(f"- {q}" for q in quarantined) or "none"),
-    })
+    yield dg.MaterializeResult(
+        asset_key=["raw_reports", "documents"],
+        metadata={
+            "documents": totals["documents"],
+            "duplicates": totals["duplicates"],
+            "months": span,
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=["raw_reports", "document_history"], metadata={"superseded": totals["superseded"]}
+    )
+    yield dg.MaterializeResult(
+        asset_key=["raw_reports", "duplicate_files"], metadata={"duplicates": totals["duplicates"]}
+    )
+    yield dg.MaterializeResult(
+        asset_key=["raw_reports", "quarantine"],
+        metadata={
+            "quarantined": totals["quarantined"],
+            "files": dg.MetadataValue.md("\n".join(f"- {q}" for q in quarantined) or "none"),
+        },
+    )
 
 
 @dg.multi_asset(

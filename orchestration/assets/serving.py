@@ -1,4 +1,5 @@
 """The serving file the app reads, published once the month's checks have passed, and the app."""
+
 import dagster as dg
 
 from devzone import publishing, settings
@@ -26,11 +27,13 @@ def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     counts = publishing.publish(
         settings.warehouse_path(), settings.serving_path(), list(context.partition_keys), context.run.run_id
     )
-    return dg.MaterializeResult(metadata={
-        "path": str(settings.serving_path()),
-        "tables": len(counts),
-        "rows": dg.MetadataValue.json(counts),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "path": str(settings.serving_path()),
+            "tables": len(counts),
+            "rows": dg.MetadataValue.json(counts),
+        }
+    )
 
 
 managers_app = dg.AssetSpec(

@@ -60,11 +60,16 @@ named_zone as (
 
 checks as (
     select * from document_facts
-    union all by name select * from zone_within_city
-    union all by name select * from city_growth
-    union all by name select * from cumulative_progress
-    union all by name select * from expected_city
-    union all by name select * from named_zone
+    union all by name
+    select * from zone_within_city
+    union all by name
+    select * from city_growth
+    union all by name
+    select * from cumulative_progress
+    union all by name
+    select * from expected_city
+    union all by name
+    select * from named_zone
 )
 
 select

@@ -25,7 +25,7 @@ filed as (
 select
     expected.period,
     expected.city_name,
-    exists (
+    exists(
         select 1 from filed where filed.period = expected.period and filed.city_name = expected.city_name
     ) as has_filed
 from expected

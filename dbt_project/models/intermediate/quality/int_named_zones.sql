@@ -2,12 +2,14 @@
 -- how many facts name it, the first file and sentence that do, whether its city was resolved from
 -- its own name and whether the zones seed knows it.
 with statements as (
-    select period, city_name, zone_name, zone_code, is_zone_resolved, file_name, evidence,
+    select
+        period, city_name, zone_name, zone_code, is_zone_resolved, file_name, evidence,
         1 as table_order, document_id, fact_seq
     from {{ ref('stg_indicator_facts') }}
     where zone_name is not null
     union all
-    select period, city_name, zone_name, zone_code, is_zone_resolved, file_name, evidence,
+    select
+        period, city_name, zone_name, zone_code, is_zone_resolved, file_name, evidence,
         2 as table_order, document_id, fact_seq
     from {{ ref('stg_pipeline_facts') }}
     where zone_name is not null
