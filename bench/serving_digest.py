@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/serving_digest.py SERVING.duckdb              # one line per table
     .venv/bin/python bench/serving_digest.py BEFORE.duckdb AFTER.duckdb  # what differs
+    ... --ignore filed_at    # also leave out a column (filed_at: the landing files' mtimes)
 
 A table's digest is the MD5 of its rows (every column as text, sorted), so the order rows were
 written in does not count. Columns that differ from run to run by nature (run ids, publishing
@@ -45,6 +46,10 @@ def digest(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> tu
 
 
 def main(argv: list[str]) -> int:
+    while "--ignore" in argv:
+        i = argv.index("--ignore")
+        VOLATILE_COLUMNS.add(argv[i + 1])
+        argv = argv[:i] + argv[i + 2 :]
     if len(argv) not in (1, 2):
         print(__doc__, file=sys.stderr)
         return 2
