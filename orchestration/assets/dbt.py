@@ -45,7 +45,6 @@ def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse_
     # dbt's unit tests check the models' logic in the test suite (tests/test_dbt_project.py), not on
     # every monthly run. One target folder per home keeps dbt's partial parse between runs.
     args = ["build", "--exclude-resource-type", "unit_test"]
-    warm_up_gate()
     yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir()).stream()
 
 
@@ -61,6 +60,7 @@ def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse_
 def devzone_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse_db: WarehouseResource):
     """Seeds, staging, intermediate models, marts and reports (dbt tests run as checks), and the
     quality gate's cross-check models; not the gate's results (tag quality)."""
+    warm_up_gate()  # the gate runs next
     yield from dbt_build(context, dbt, warehouse_db)
 
 

@@ -5,6 +5,7 @@ import dagster as dg
 from devzone import publishing, settings
 from orchestration.assets.dbt import devzone_dbt_models, devzone_dbt_quality_models
 from orchestration.partitions import WRITER_POOL, monthly
+from orchestration.resources import WarehouseResource
 
 MART_KEYS = [
     dg.AssetKey(spec.key.path)
@@ -23,9 +24,9 @@ MART_KEYS = [
     description="The marts copied into <home>/serving.duckdb (built aside, renamed into place) once "
     "the month's checks have passed. The app reads nothing else.",
 )
-def serving_snapshot(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def serving_snapshot(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource) -> dg.MaterializeResult:
     counts = publishing.publish(
-        settings.warehouse_path(), settings.serving_path(), list(context.partition_keys), context.run.run_id
+        warehouse_db.database(), settings.serving_path(), list(context.partition_keys), context.run.run_id
     )
     return dg.MaterializeResult(
         metadata={
