@@ -27,8 +27,9 @@ run: $(MANIFEST)
 	@echo
 	@echo "Open the Dagster UI on this instance: make ui  (then http://127.0.0.1:3000)"
 
+# on two processes (pytest-xdist); tests/conftest.py says how the tests are shared out
 test: $(MANIFEST)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 # ruff (lint and format), mypy on the domain package, sqlfluff on the dbt project (CI runs this
 # before the tests). `make format` rewrites what `ruff format` would.

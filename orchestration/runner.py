@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from devzone import settings
+from orchestration.dbt_warm import warm_dbt
 
 INSTANCE_YAML = """\
 # devzone's Dagster instance. DuckDB allows one writer: assets that write it share one pool.
@@ -107,25 +108,31 @@ class RunSummary:
 
 def run_months(months: list[str]) -> RunSummary:
     started = time.perf_counter()
-    from dagster import AssetCheckSeverity, DagsterEventType
-
-    from orchestration.definitions import defs
-
-    job = defs.resolve_job_def("monthly_pipeline")
-    loaded = time.perf_counter()
-    tags = {LAUNCHER_TAG: "cli"}
-    if len(months) == 1:
-        kwargs = {"partition_key": months[0]}
-    else:
-        tags.update({PARTITION_RANGE_START_TAG: months[0], PARTITION_RANGE_END_TAG: months[-1]})
-        kwargs = {}
-    # The terminal shows the summary, which opens with what failed and what to do; the full run log,
-    # tracebacks included, is in the Dagster UI.
-    quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     log = settings.home() / "logs" / "devzone-run.log"
     log.parent.mkdir(parents=True, exist_ok=True)
-    # dbt's progress lines go to the log file (and to the run's logs in the Dagster UI), not the terminal.
-    with pipeline_lock(), open(log, "w", encoding="utf-8") as log_file, contextlib.redirect_stdout(log_file):
+    # dbt's progress lines go to the log file (and to the run's logs in the Dagster UI), not the
+    # terminal. The warm dbt server imports dbt while the definitions load (orchestration/dbt_warm.py).
+    with (
+        pipeline_lock(),
+        open(log, "w", encoding="utf-8") as log_file,
+        contextlib.redirect_stdout(log_file),
+        warm_dbt(log),
+    ):
+        from dagster import AssetCheckSeverity, DagsterEventType
+
+        from orchestration.definitions import defs
+
+        job = defs.resolve_job_def("monthly_pipeline")
+        loaded = time.perf_counter()
+        tags = {LAUNCHER_TAG: "cli"}
+        if len(months) == 1:
+            kwargs = {"partition_key": months[0]}
+        else:
+            tags.update({PARTITION_RANGE_START_TAG: months[0], PARTITION_RANGE_END_TAG: months[-1]})
+            kwargs = {}
+        # The terminal shows the summary, which opens with what failed and what to do; the full run
+        # log, tracebacks included, is in the Dagster UI.
+        quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
         dagster_instance = instance()
         reap_orphaned_runs(dagster_instance)
         result = job.execute_in_process(

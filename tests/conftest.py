@@ -1,3 +1,5 @@
+import contextlib
+import fcntl
 import json
 import os
 from pathlib import Path
@@ -51,20 +53,142 @@ def use_home(path: Path) -> None:
     os.environ["DEVZONE_HOME"] = str(path)
 
 
+# ---- the session's warehouse: built once, shared by every worker -----------------------------------
+#
+# `make test` runs the tests on two processes (pytest-xdist, `-n 2`). The first worker to need the
+# session's home builds it (one pipeline run); the other finds it built, or waits for it, and both
+# read the same home (tests that change inputs work on copies of it). A module's tests go to one
+# worker together (its module- and session-scoped fixtures are set up once), except in
+# SPLIT_MODULES, whose tests share no such fixture and each run the pipeline or the app on their
+# own. The order: one test that needs the home first (its worker builds the home while the other
+# runs tests that do not need it), then the tests that do not need the home, then the others (those
+# that run the pipeline again on a copy of the home first); in each part the modules with the
+# longest tests (SLOW_FIRST, longest first) lead.
+
+BUILT_HOME = "built_home"
+SPLIT_MODULES = ("test_pipeline.py", "test_app.py")
+SLOW_FIRST = ("test_pipeline.py", "test_landing.py", "test_dbt_project.py", "test_quality_rules.py")
+
+
+def xdist_scope(nodeid: str) -> str:
+    """The unit of work a worker takes whole: the test in SPLIT_MODULES, else its module."""
+    module = nodeid.split("::")[0]
+    return nodeid if module.rsplit("/", 1)[-1] in SPLIT_MODULES else module
+
+
+def pytest_collection_modifyitems(config, items):
+    needs_home = {xdist_scope(item.nodeid) for item in items if BUILT_HOME in item.fixturenames}
+    reruns = {xdist_scope(item.nodeid) for item in items if "copy_built_home" in item.fixturenames}
+    first = {}
+    for index, item in enumerate(items):
+        first.setdefault(xdist_scope(item.nodeid), index)
+    starter = next((item for item in items if item.nodeid in needs_home), None)  # a test alone in its scope
+
+    def order(indexed) -> tuple:
+        index, item = indexed
+        scope = xdist_scope(item.nodeid)
+        module = item.nodeid.split("::")[0].rsplit("/", 1)[-1]
+        slow = SLOW_FIRST.index(module) if module in SLOW_FIRST else len(SLOW_FIRST)
+        if scope in needs_home:
+            return (item is not starter, True, scope not in reruns, slow, first[scope], index)
+        return (True, False, False, slow, first[scope], index)
+
+    items[:] = [item for _, item in sorted(enumerate(items), key=order)]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`-n 2` hands out whole `xdist_scope`s, in the collection's order (above)."""
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ScopeScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_scope(nodeid)
+
+    config.option.loadscopereorder = False  # keep the order above (LoadScope sorts by size)
+    return ScopeScheduling(config, log)
+
+
+@contextlib.contextmanager
+def file_lock(path: Path):
+    with open(path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def scratch_home(tmp_path_factory):
+    """DEVZONE_HOME is a scratch home until `built_home` points it at the session's home: tests
+    that do not need the session's home may run before it is built, and none of them may write
+    into the checkout's own .devzone/."""
+    saved = os.environ.get("DEVZONE_HOME")
+    use_home(tmp_path_factory.mktemp("scratch_home"))
+    yield
+    if saved is None:
+        os.environ.pop("DEVZONE_HOME", None)
+    else:
+        os.environ["DEVZONE_HOME"] = saved
+
+
 @pytest.fixture(scope="session")
 def built_home(tmp_path_factory):
     """The session's warehouse: every sample month landed and published by one pipeline run (a
-    single-run backfill). Tests that change inputs work on copies of it."""
-    home = tmp_path_factory.mktemp("devzone_home")
-    use_home(home)
-    from orchestration import runner
-    from orchestration.partitions import monthly
+    single-run backfill), made by the first worker that needs it. Tests that change inputs work on
+    copies of it."""
+    import pickle
 
-    runner.copy_samples(SAMPLES / "reports", home / "landing")
-    # Every sample month in one run: a single-run backfill over the months' range.
-    keys = monthly.get_partition_keys()
-    span = keys[keys.index(SAMPLE_MONTHS[0]) : keys.index(SAMPLE_MONTHS[-1]) + 1]
-    return home, {"backfill": runner.run_months(span)}
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the same for every worker
+    home, made = shared / "devzone_home", shared / "devzone_home.summary"
+    with file_lock(shared / "devzone_home.lock"):
+        if not made.exists():
+            if home.exists():
+                pytest.fail(f"another worker failed to build the session's home in {home}")
+            home.mkdir()
+            use_home(home)
+            from orchestration import runner
+            from orchestration.partitions import monthly
+
+            runner.copy_samples(SAMPLES / "reports", home / "landing")
+            # Every sample month in one run: a single-run backfill over the months' range.
+            keys = monthly.get_partition_keys()
+            span = keys[keys.index(SAMPLE_MONTHS[0]) : keys.index(SAMPLE_MONTHS[-1]) + 1]
+            made.write_bytes(pickle.dumps({"backfill": runner.run_months(span)}))
+    use_home(home)
+    return home, pickle.loads(made.read_bytes())
+
+
+@pytest.fixture(scope="session")
+def copy_built_home(built_home, tmp_path_factory):
+    """Makes a private copy of the session's home (without its Dagster instance), for a test that
+    changes inputs, and returns its path: the same path for every copy in this process (the tests
+    use one copy at a time). dbt's parse, kept in dbt_target/, holds for one home path only: at one
+    path each copy keeps the parse that the last run on a copy left, as a home keeps it from one
+    run to the next, instead of parsing the whole project again."""
+    import shutil
+
+    home = tmp_path_factory.getbasetemp() / "home_copy"
+    parse = home / "dbt_target"
+
+    def copy() -> Path:
+        if home.exists():
+            for entry in home.iterdir():
+                if entry == parse:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+        kept = ("dbt_target",) if parse.exists() else ()
+        shutil.copytree(built_home[0], home, ignore=shutil.ignore_patterns("dagster", *kept), dirs_exist_ok=True)
+        return home
+
+    return copy
 
 
 # ---- the managers' app (tests/test_app.py, tests/test_bulletin.py) ------------------------------

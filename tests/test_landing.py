@@ -261,7 +261,7 @@ def test_landing_folders_names_every_folder_a_run_cannot_take(tmp_path):
 
 # -- the tester's reproductions, through the whole pipeline -------------------------------------
 @pytest.fixture(scope="module")
-def refiled(built_home, tmp_path_factory):
+def refiled(built_home, copy_built_home):
     """A copy of the session's home in which 2023-06 is filed again as cities really file it: 长治's
     campaign report beside its monthly report, 晋中's first-quarter report in the wrong folder,
     copies, a broken scan, a link, a subfolder and a pipe; and landing/ holds folders no run can
@@ -275,8 +275,7 @@ def refiled(built_home, tmp_path_factory):
     from devzone import landing
     from orchestration import cli
 
-    home = tmp_path_factory.mktemp("refiled") / "home"
-    shutil.copytree(built_home[0], home, ignore=shutil.ignore_patterns("dagster"))
+    home = copy_built_home()
     before = marts(home)
     root = home / "landing"
     for folder in root.iterdir():  # only 2023-06 runs again; the other months stay published as they are

@@ -21,13 +21,14 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from conftest import ROOT
 
 from devzone import raw_tables, settings, warehouse
 from devzone.extraction.reference import load_reference
 from devzone.quality import data_docs, gate, suites
-from devzone.quality.frames import read_month
+from devzone.quality.frames import read_month, read_months
 from devzone.quality.results import CheckResult
 
 SAMPLES = ROOT / "samples" / "reports"
@@ -247,6 +248,60 @@ def test_the_frames_are_read_in_a_fixed_order(con, ref):
         "named_zone",
     ]
     assert cross.equals(read_month(con, JUNE, ref, suites=("cross_checks",))["cross_checks"])
+
+
+# -- the run's months validated together ----------------------------------------------------------
+def test_months_validated_together_give_each_month_the_results_of_validating_it_alone(con, ref):
+    # A fault in June only: a negative investment (an error) and a zone unknown to the seed (a warning).
+    set_fact(con, "pipeline_facts", "measure = 'investment'", "value = -128.6")
+    set_fact(con, "indicator_facts", "zone is not null", "zone = '龙泉新材料产业园区', zone_code = null")
+    months = [PREVIOUS, JUNE, "2023-09"]
+    together = gate.validate_months(con, months, ref)
+    assert together.window == f"{PREVIOUS}…2023-09" and [m.period for m in together.months] == months
+    for month in together.months:
+        assert month.checks == gate.validate_month(con, month.period, ref).checks, month.period
+    june = {c.name: c for m in together.months if m.period == JUNE for c in m.checks}
+    assert not june["extracted_pipeline_facts: expect_column_values_to_be_between(value)"].success
+    assert [m.period for m in together.months if not m.passed] == [JUNE] and not together.passed
+    # Data Docs show what GX validated: each suite over the window (June's failing rows among them).
+    assert together.documented_runs() == [(together.window, together.suite_results)]
+    assert set(together.suite_results) == set(suites.SUITE_NAMES)
+    assert not together.suite_results["extracted_pipeline_facts"].success
+
+
+def test_a_months_failing_values_past_the_200_gx_lists_come_from_its_rows(con, ref):
+    june = read_month(con, JUNE, ref, suites=("cross_checks",))["cross_checks"]
+    pair = june["check"] == "zone_within_city"
+    assert pair.sum() >= 2
+    june.loc[pair, "zone_value"] = june.loc[pair, "city_value"] * 2 + 1  # every zone above its city
+    # An earlier month with over 200 such rows, so that June's are past the list GX keeps.
+    earlier = pd.concat([june.assign(period=PREVIOUS)] * (201 // int(pair.sum()) + 1), ignore_index=True)
+    frames = {"cross_checks": pd.concat([earlier, june], ignore_index=True)}
+    together = gate.run_months([PREVIOUS, JUNE], frames, ref, suites=["cross_checks"])
+    window = together.suite_results["cross_checks"]
+    listed = next(
+        r for r in window.results if not r.success and "zone_within_city" in r.expectation_config.meta["expectation"]
+    )
+    assert len(listed.result["unexpected_list"]) < listed.result["unexpected_count"]  # GX's list is capped
+    for month, alone in zip(together.months, (earlier, june), strict=True):
+        assert (
+            month.checks == gate.run_month(month.period, {"cross_checks": alone}, ref, suites=["cross_checks"]).checks
+        )
+        assert not month.suite_results  # told apart from the window, not validated again
+    failed = next(c for c in together.months[1].checks if not c.success and "zone_within_city" in c.expectation)
+    assert failed.failing_count == pair.sum() and failed.failing_sample
+
+
+def test_a_failure_gx_cannot_place_in_a_month_is_validated_month_by_month(con, ref):
+    months = [PREVIOUS, JUNE]
+    frames = read_months(con, months, ref, suites=("fct_indicator",))
+    frames["fct_indicator"] = frames["fct_indicator"].drop(columns=["unit"])  # no failing rows to name
+    together = gate.run_months(months, frames, ref, suites=["fct_indicator"])
+    for month in together.months:
+        columns = next(c for c in month.checks if c.expectation == "expect_table_columns_to_match_set")
+        assert not columns.success and columns.observed_value == "missing columns: unit", month.period
+        assert set(month.suite_results) == {"fct_indicator"}  # validated alone, so Data Docs show it
+    assert [period for period, _ in together.documented_runs()] == [together.window, *months]
 
 
 # -- injected faults: the extracted facts ---------------------------------------------------------

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from devzone.quality.engine import engine, quiet_gx
-from devzone.quality.results import MonthValidation
+from devzone.quality.results import GateValidation, MonthValidation
 from devzone.quality.suites import SUITE_NAMES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,9 +33,11 @@ SUITE_FINGERPRINTS = "devzone_suite_fingerprints.json"
 FINGERPRINT_VERSION = 1
 
 
-def build_data_docs(validations: MonthValidation | Iterable[MonthValidation], folder: str | Path) -> Path:
-    """Render the Data Docs pages of `validations` (one month's, or a backfill's) into `folder`;
-    returns the index."""
+def build_data_docs(
+    validations: GateValidation | MonthValidation | Iterable[MonthValidation], folder: str | Path
+) -> Path:
+    """Render the Data Docs pages of `validations` (a gate's over its window, one month's, or
+    several months') into `folder`; returns the index."""
     quiet_gx()
     import great_expectations as gx
     from great_expectations.core.expectation_suite import ExpectationSuite
@@ -47,9 +49,12 @@ def build_data_docs(validations: MonthValidation | Iterable[MonthValidation], fo
     )
 
     quiet_gx()
-    if isinstance(validations, MonthValidation):
-        validations = [validations]
-    runs = [(v.period, v.suite_results) for v in validations]
+    if isinstance(validations, GateValidation):
+        runs = validations.documented_runs()
+    else:
+        if isinstance(validations, MonthValidation):
+            validations = [validations]
+        runs = [(v.period, v.suite_results) for v in validations]
     folder = Path(folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     site_dir = folder / "data_docs"

@@ -26,7 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from great_expectations.expectations.expectation import Expectation
 
-RESULT_FORMAT = {"result_format": "COMPLETE", "partial_unexpected_count": 5}
+PARTIAL_UNEXPECTED = 5
+RESULT_FORMAT = {"result_format": "COMPLETE", "partial_unexpected_count": PARTIAL_UNEXPECTED}
 
 
 def import_gx() -> None:

@@ -1,6 +1,8 @@
-"""The month's frames, one per suite, read from the working warehouse.
+"""The frames of a run's months, one per suite, read from the working warehouse.
 
-Each suite validates one relation of one month, read with one query (no derivation in pandas):
+Each suite validates one relation over the run's months, read with one query (no derivation in
+pandas); the rows come by month (`period` first in the order), so a month's rows are the frame
+the month alone would give:
 
 | suite | relation |
 |---|---|
@@ -17,6 +19,7 @@ samples of failing rows must not depend on how dbt last wrote a table).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -45,18 +48,18 @@ def _count_fraction(unit: str, code: str) -> str:
 
 
 def frame_queries(schema: str = "main") -> dict[str, str]:
-    """The query of each suite's frame; parameters $period, $count_units, $count_indicators."""
+    """The query of each suite's frame; parameters $periods (the months), $count_units, $count_indicators."""
     counted = ", ".join(f"'{m}'" for m in PIPELINE_COUNT_MEASURES)
     return {
         "extracted_indicator_facts": f"""
             select *, {_count_fraction("unit", "metric")}
-            from raw.indicator_facts where period = $period order by doc_id, fact_seq""",
+            from raw.indicator_facts where list_contains($periods::varchar[], period) order by period, doc_id, fact_seq""",
         "extracted_pipeline_facts": f"""
             select *, case when measure in ({counted}) then {_fraction("value")} end as count_fractional_part
-            from raw.pipeline_facts where period = $period order by doc_id, fact_seq""",
+            from raw.pipeline_facts where list_contains($periods::varchar[], period) order by period, doc_id, fact_seq""",
         "fct_indicator": f"""
             select *, {_count_fraction("unit", "indicator_code")}
-            from {schema}.fct_indicator where period = $period order by indicator_fact_key""",
+            from {schema}.fct_indicator where list_contains($periods::varchar[], period) order by period, indicator_fact_key""",
         # The rate's base: the stage's investment, or the industrial projects' for projects in
         # production when stated (as the mart computes it); the gate recomputes the rate from the
         # row's figures, so a reported rate that disagrees with them is found.
@@ -69,7 +72,7 @@ def frame_queries(schema: str = "main") -> dict[str, str]:
                     case when stage = 'in_production' and industrial_investment is not null
                         then industrial_investment else investment end as rate_base_investment
                 from {schema}.fct_project_pipeline
-                where period = $period
+                where list_contains($periods::varchar[], period)
             )
             select
                 *,
@@ -79,22 +82,23 @@ def frame_queries(schema: str = "main") -> dict[str, str]:
                     then round(reported_rate_pct - advanced_investment / rate_base_investment * 100, 6)
                 end as recomputed_rate_gap_pp
             from pipeline
-            order by pipeline_fact_key""",
+            order by period, pipeline_fact_key""",
         "cross_checks": f"""
-            select * from {schema}.{CROSS_CHECKS_MODEL} where period = $period order by check_order, check_row""",
+            select * from {schema}.{CROSS_CHECKS_MODEL} where list_contains($periods::varchar[], period)
+            order by period, check_order, check_row""",
     }
 
 
-def read_month(
+def read_months(
     con: duckdb.DuckDBPyConnection,
-    period: str,
+    periods: Sequence[str],
     ref: Reference,
     schema: str = "main",
-    suites: tuple[str, ...] | None = None,
+    suites: Sequence[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Each suite's frame of `period` (the suites named, or all)."""
+    """Each suite's frame over `periods` (the suites named, or all)."""
     parameters = {
-        "period": period,
+        "periods": list(periods),
         "count_units": list(ref.count_units),
         "count_indicators": [i.code for i in ref.indicators if i.is_count],
     }
@@ -104,6 +108,17 @@ def read_month(
             used = {k: v for k, v in parameters.items() if f"${k}" in sql}
             frames[suite] = con.execute(sql, used).df()
     return frames
+
+
+def read_month(
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    ref: Reference,
+    schema: str = "main",
+    suites: Sequence[str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Each suite's frame of one month."""
+    return read_months(con, [period], ref, schema, suites)
 
 
 def codes_present(frames: dict[str, pd.DataFrame]) -> tuple[set[str], set[str]]:

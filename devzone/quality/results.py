@@ -1,5 +1,6 @@
 """What the gate reports: `CheckResult` (one expectation of one suite for one month) made from GX's
-results, and `MonthValidation` (a month's results and the gate's decision)."""
+results, `MonthValidation` (a month's results and the gate's decision) and `GateValidation` (the
+run's months, validated together)."""
 
 from __future__ import annotations
 
@@ -72,6 +73,35 @@ class MonthValidation:
         return not self.failed_errors
 
 
+@dataclass
+class GateValidation:
+    """The gate over a run's months: GX validated each suite once over the window (`suite_results`,
+    named `window`: "2023-06", or "2021-01…2030-12" for a backfill), and the results are kept per
+    month (`months`; a month with a failure carries GX's own results of that month too)."""
+
+    window: str
+    months: list[MonthValidation]
+    suite_results: dict[str, ExpectationSuiteValidationResult]
+    seconds: float
+
+    @property
+    def failed_errors(self) -> list[tuple[str, CheckResult]]:
+        return [(m.period, c) for m in self.months for c in m.failed_errors]
+
+    @property
+    def passed(self) -> bool:
+        return all(m.passed for m in self.months)
+
+    def documented_runs(self) -> list[tuple[str, dict[str, ExpectationSuiteValidationResult]]]:
+        """What Data Docs show: the window's validation of each suite, and each month's own
+        validation where a month had a failure (a one-month window is its month)."""
+        runs = [(self.window, self.suite_results)]
+        for month in self.months:
+            if month.period != self.window and month.suite_results:
+                runs.append((month.period, month.suite_results))
+        return runs
+
+
 def plain(value: Any) -> Any:
     """A value as JSON shows it: Python scalars, None for missing, floats to 6 decimals."""
     if value is None:
@@ -125,7 +155,7 @@ def sample(frame: pd.DataFrame, indices: list, meta: Mapping[str, Any], kwargs: 
     return rows
 
 
-def _raised(info: Any) -> dict | None:
+def raised_exception(info: Any) -> dict | None:
     """The exception an expectation raised, if any (GX nests it under metric ids for metric errors)."""
     if not isinstance(info, Mapping):
         return None
@@ -146,7 +176,7 @@ def to_check_result(suite: str, result: Any, frame: pd.DataFrame) -> CheckResult
     severity = SEVERITIES[meta.get("severity", "error")]
     expectation = meta.get("expectation") or f"{config.type}({', '.join(columns_of(kwargs))})"
     rule = meta.get("rule", "")
-    exception = _raised(result.exception_info)
+    exception = raised_exception(result.exception_info)
     if exception:
         message = (exception.get("exception_message") or "").strip().splitlines()
         return CheckResult(

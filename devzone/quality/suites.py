@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -131,14 +131,14 @@ def dbt_vars() -> dict[str, Any]:
 
 def suite_parameters(
     ref: Reference,
-    period: str,
+    periods: str | Sequence[str],
     zone_codes: Iterable[str] | None = None,
     indicator_codes: Iterable[str] | None = None,
 ) -> dict[str, Any]:
-    """The values of the suites' `$PARAMETER`s for one month, from the seeds (`ref`), the month and
-    dbt's vars.
+    """The values of the suites' `$PARAMETER`s for a month or the run's months, from the seeds
+    (`ref`), the months and dbt's vars.
 
-    `zone_codes` / `indicator_codes`, when given (the codes present in the month's frames), narrow
+    `zone_codes` / `indicator_codes`, when given (the codes present in the frames), narrow
     the zone and indicator lists to the seed's entries for those codes. The checks' outcome is the
     same (a code missing from the seed is missing from the narrowed list too), GX validates faster
     with short lists, and Data Docs show the month's codes only.
@@ -153,7 +153,7 @@ def suite_parameters(
     )
     rate_tolerance = float(dbt_vars()["rate_tolerance_pp"])
     return {
-        "partition_periods": [period],
+        "partition_periods": [periods] if isinstance(periods, str) else list(periods),
         "city_codes": sorted(cities),
         "city_names": sorted(cities.values()),
         "zone_codes": zone_list,

@@ -1,5 +1,5 @@
-"""The quality gate: every Great Expectations suite (expectations/) validated on the month's facts,
-marts and cross-check models; its results written to raw.check_results. Each suite is a blocking
+"""The quality gate: every Great Expectations suite (expectations/) validated on the run's months'
+facts, marts and cross-check models (once over the months together, then told apart by month); its results written to raw.check_results. Each suite is a blocking
 check of the gate's asset: an ERROR failure stops the run before dbt builds the quality marts and
 before the serving file is published."""
 
@@ -11,7 +11,7 @@ from devzone import settings, warehouse
 from devzone.extraction.reference import load_reference
 from devzone.quality import SUITE_NAMES
 from devzone.quality.data_docs import build_data_docs
-from devzone.quality.gate import validate_month
+from devzone.quality.gate import validate_months
 from devzone.quality.results import CheckResult
 from orchestration.assets.raw import FACT_TABLES
 from orchestration.partitions import WRITER_POOL, monthly
@@ -36,8 +36,8 @@ GATE_INPUTS = [
             deps=GATE_INPUTS,
             group_name="quality",
             kinds={"great_expectations", "duckdb"},
-            description="The quality gate: every Great Expectations suite (expectations/) validated per month on "
-            "the month's extracted facts, fact marts and cross-check models (int_cross_checks); one row per "
+            description="The quality gate: every Great Expectations suite (expectations/) validated over the run's "
+            "months on their extracted facts, fact marts and cross-check models (int_cross_checks); one row per "
             "expectation and month in raw.check_results (severity, success, observed value, failing rows), "
             "from which dbt builds fct_quality_result. Data Docs in <home>/data_docs.",
         ),
@@ -56,17 +56,15 @@ GATE_INPUTS = [
     pool=WRITER_POOL,
 )
 def quality_gate(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource):
-    ref = load_reference()
-    results: dict[str, list[tuple[str, CheckResult]]] = {suite: [] for suite in SUITE_NAMES}
-    validations = []
     with warehouse_db.connect() as con:
-        for month in context.partition_keys:
-            validation = validate_month(con, month, ref)
-            warehouse.store_check_results(con, month, context.run.run_id, validation.checks)
-            validations.append(validation)
-            for check in validation.checks:
-                results[check.suite].append((month, check))
-    docs = build_data_docs(validations, settings.data_docs_dir()) if validations else None
+        validation = validate_months(con, context.partition_keys, load_reference())
+        for month in validation.months:
+            warehouse.store_check_results(con, month.period, context.run.run_id, month.checks)
+    docs = build_data_docs(validation, settings.data_docs_dir())
+    results: dict[str, list[tuple[str, CheckResult]]] = {suite: [] for suite in SUITE_NAMES}
+    for month in validation.months:
+        for check in month.checks:
+            results[check.suite].append((month.period, check))
     errors = [(m, c) for items in results.values() for m, c in items if not c.success and c.severity == "ERROR"]
     for month, check in errors:
         context.log.error(f"{month} {check.name}: {check.rule} Observed: {check.observed_value}")
@@ -78,8 +76,8 @@ def quality_gate(context: dg.AssetExecutionContext, warehouse_db: WarehouseResou
             "warnings": sum(
                 1 for items in results.values() for _, c in items if not c.success and c.severity == "WARN"
             ),
-            "validation_seconds": round(sum(v.seconds for v in validations), 2),
-            "data_docs": dg.MetadataValue.path(str(docs)) if docs else "none",
+            "validation_seconds": round(validation.seconds, 2),
+            "data_docs": dg.MetadataValue.path(str(docs)),
         },
     )
     for suite, items in results.items():
