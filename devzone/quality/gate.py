@@ -79,6 +79,9 @@ def splittable(result: ExpectationValidationResult) -> bool:
     )
 
 
+_MISSING = object()  # a failing value that neither GX's list nor the frame can give
+
+
 def listed_value(result: ExpectationValidationResult, frame: pd.DataFrame, k: int, row: int) -> Any:
     """The k-th failing value of a window result, row `row` of the window frame: from GX's list, or
     (past GX's cap on the list, 200 values) from the frame as GX lists it: a column's value, or the
@@ -94,9 +97,6 @@ def listed_value(result: ExpectationValidationResult, frame: pd.DataFrame, k: in
     if "column" in kwargs:
         return frame[kwargs["column"]].to_numpy()[row]
     return _MISSING
-
-
-_MISSING = object()
 
 
 def month_share(
