@@ -188,14 +188,16 @@ def test_a_run_killed_mid_way_leaves_the_previous_serving_file_and_a_rerun_is_cl
 
     watcher = threading.Thread(target=watch)
     watcher.start()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.cli", "run", "--month", month],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    log = home / "killed_run.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "orchestration.cli", "run", "--month", month],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.time() + 120
         dbt = None
@@ -203,7 +205,10 @@ def test_a_run_killed_mid_way_leaves_the_previous_serving_file_and_a_rerun_is_cl
             dbt = _dbt_child(proc.pid)
             time.sleep(0.1)
         time.sleep(1.0)  # kill once dbt is building
-        assert dbt and proc.poll() is None, "the run ended before its dbt step could be killed"
+        assert dbt and proc.poll() is None, (
+            f"the run ended (exit {proc.poll()}) before its dbt step could be killed:\n"
+            + log.read_text(errors="replace")[-3000:]
+        )
         # the run's processes: dbt's client, the warm dbt server and its fork that runs dbt
         run_processes = _session_processes(proc.pid) - {proc.pid}
         assert dbt in run_processes and len(run_processes) >= 3, run_processes
@@ -238,20 +243,33 @@ def file_state(path: Path) -> tuple:
     return stat.st_ino, stat.st_size, stat.st_mtime_ns, path.with_name(path.name + ".wal").exists()
 
 
+def _processes() -> dict[int, tuple[int, int, list[str]]]:
+    """Every process as {pid: (parent pid, session id, argv)}, read from /proc: `ps` cuts its
+    argument column to $COLUMNS when that is set, as it may be under CI."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            argv = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # ended while listed
+        table[int(entry.name)] = (int(fields[1]), int(fields[3]), [a for a in argv if a])
+    return table
+
+
 def _dbt_child(pid: int) -> int | None:
     """The process id of the run's `dbt build` (started as devzone-dbt, which becomes dbt), once it runs."""
-    out = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
-    for line in out.splitlines():
-        child, *args = line.split()
-        if "build" in args and any(Path(a).name in {"dbt", "devzone-dbt"} for a in args):
-            return int(child)
+    for child, (parent, _, argv) in _processes().items():
+        if parent == pid and "build" in argv and any(Path(a).name in {"dbt", "devzone-dbt"} for a in argv):
+            return child
     return None
 
 
 def _session_processes(session: int) -> set[int]:
     """Every process of the session `session` (the run was started in a session of its own)."""
-    out = subprocess.run(["ps", "-e", "-o", "pid=,sid="], capture_output=True, text=True).stdout
-    return {int(pid) for pid, sid in (line.split() for line in out.splitlines()) if int(sid) == session}
+    return {pid for pid, (_, sid, _) in _processes().items() if sid == session}
 
 
 def _ended(pid: int) -> bool:
