@@ -196,9 +196,9 @@ RUN_WINDOW = RawTable(
     "run_window",
     (_col("period_start", not_null=True), _col("period_end", not_null=True)),
     note=(
-        "The window of months (YYYY-MM, inclusive) the next dbt build rebuilds: one row, written just\n"
-        "before dbt starts. dbt's models read it at run time, so what dbt compiles does not change from\n"
-        "month to month. No row: every month."
+        "The run's window of months (YYYY-MM, inclusive): one row, written by raw_reports. dbt's models\n"
+        "read it at run time (so what dbt compiles does not change from month to month; no row: every\n"
+        "month), and the gate and publishing take their months from it."
     ),
 )
 

@@ -102,6 +102,20 @@ def record_run_window(con: duckdb.DuckDBPyConnection, start: str, end: str) -> N
         con.execute("insert into raw.run_window values (?, ?)", [start, end])
 
 
+def run_window_months(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The months of raw.run_window, first to last: the months the run's raw_reports read, which the
+    steps after it (dbt, the gate, publishing) take as theirs."""
+    row = con.execute("select period_start, period_end from raw.run_window").fetchone()
+    if row is None:
+        raise RuntimeError("raw.run_window has no row: raw_reports sets the run's months before dbt and the gate")
+    months = con.execute(
+        "select strftime(m, '%Y-%m') from range(strptime(?, '%Y-%m'), strptime(?, '%Y-%m') + interval 1 month, "
+        "interval 1 month) t(m) order by m",
+        list(row),
+    ).fetchall()
+    return [m for (m,) in months]
+
+
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)

@@ -1,4 +1,10 @@
-"""The monthly pipeline: every asset Dagster materialises, for one month or a range in one run."""
+"""The monthly pipeline: every asset Dagster materialises, for one month or a range of months.
+
+Only the assets that read a month's reports are partitioned by month; the marts, the gate and the
+serving file are tables of every month that cover the run's months (raw.run_window). A run over a
+range is two runs of this job (orchestration/runner.py), as Dagster's own backfills split assets by
+partitioning: in one run over a range Dagster would plan every unpartitioned asset once a month.
+"""
 
 import dagster as dg
 
@@ -6,12 +12,12 @@ from orchestration.assets.dbt import devzone_dbt_models, devzone_dbt_quality_mod
 from orchestration.assets.quality import quality_gate
 from orchestration.assets.raw import extracted_facts, raw_reports
 from orchestration.assets.serving import serving_snapshot
-from orchestration.partitions import monthly
+
+MONTHLY_ASSETS = (raw_reports, extracted_facts)  # partitioned by month: one run over a range
+WAREHOUSE_ASSETS = (devzone_dbt_models, quality_gate, devzone_dbt_quality_models, serving_snapshot)
 
 monthly_pipeline = dg.define_asset_job(
     "monthly_pipeline",
-    selection=dg.AssetSelection.assets(raw_reports, extracted_facts, quality_gate, serving_snapshot)
-    | dg.AssetSelection.assets(devzone_dbt_models, devzone_dbt_quality_models),
-    partitions_def=monthly,
+    selection=dg.AssetSelection.assets(*MONTHLY_ASSETS, *WAREHOUSE_ASSETS),
     description="Read a month's reports, extract facts, build the marts, check them and publish.",
 )

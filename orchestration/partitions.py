@@ -1,4 +1,5 @@
-"""The monthly partitions every asset shares, and the pool of the assets that write DuckDB."""
+"""The monthly partitions of the assets that read a month's reports, and the pool of the assets
+that write DuckDB."""
 
 import dagster as dg
 
@@ -11,3 +12,8 @@ WRITER_POOL = "duckdb_writer"
 monthly = dg.MonthlyPartitionsDefinition(
     start_date=settings.FIRST_MONTH, fmt="%Y-%m", timezone=settings.TIMEZONE, end_offset=settings.months_ahead()
 )
+
+
+def months_label(months: list[str]) -> str:
+    """The months of a run as its assets' metadata shows them: listed up to a year, else the span."""
+    return ", ".join(months) if len(months) <= 12 else f"{months[0]} … {months[-1]} ({len(months)})"

@@ -67,20 +67,39 @@ def test_dbt_sources_are_the_python_assets():
         assert {p.to_user_string() for p in graph.get(dg.AssetKey(model)).parent_keys} == {source}
 
 
-def test_monthly_assets_backfill_in_one_run_and_the_dbt_models_are_tables_of_every_month():
-    from orchestration.assets.dbt import devzone_dbt_models, devzone_dbt_quality_models
+def test_only_the_assets_that_read_a_month_are_partitioned_and_they_backfill_in_one_run():
+    """raw_reports and extracted_facts read a month's reports: partitioned by month, a range in one
+    run. The marts, the gate and the serving file are tables of every month (they cover the run's
+    months from raw.run_window). The job holds both kinds, and the runner's two lists hold all of it."""
     from orchestration.definitions import defs
+    from orchestration.jobs import MONTHLY_ASSETS, WAREHOUSE_ASSETS
     from orchestration.partitions import monthly
 
-    dbt_assets = {devzone_dbt_models, devzone_dbt_quality_models}
-    for assets_def in defs.assets:
-        if isinstance(assets_def, dg.AssetsDefinition) and assets_def.is_executable:
-            if assets_def in dbt_assets:  # one dbt command per run, over the run's months (raw.run_window)
-                assert assets_def.partitions_def is None, assets_def.keys
-                continue
+    executable = [a for a in defs.assets if isinstance(a, dg.AssetsDefinition) and a.is_executable]
+    for assets_def in executable:
+        if assets_def in MONTHLY_ASSETS:
             assert assets_def.partitions_def == monthly, assets_def.keys
             assert assets_def.backfill_policy == dg.BackfillPolicy.single_run(), assets_def.keys
+        else:
+            assert assets_def.partitions_def is None, assets_def.keys
+    job_keys = set(defs.resolve_job_def("monthly_pipeline").asset_layer.executable_asset_keys)
+    assert job_keys == {k for a in (*MONTHLY_ASSETS, *WAREHOUSE_ASSETS) for k in a.keys}
     assert monthly.get_first_partition_key() == "2021-01"
+
+
+def test_a_range_is_two_runs_one_month_is_one():
+    """A range: the monthly assets over the range (tagged as Dagster's backfills tag it), then the
+    tables of every month once, so Dagster plans each of them once, not once a month."""
+    from orchestration import runner
+    from orchestration.jobs import MONTHLY_ASSETS, WAREHOUSE_ASSETS
+
+    [whole] = runner.run_plan(["2023-06"])
+    assert whole.assets is None and whole.partition_key == "2023-06" and whole.tags == {}
+    monthly, tables = runner.run_plan(["2023-01", "2023-02", "2023-03"])
+    assert set(monthly.assets) == {k for a in MONTHLY_ASSETS for k in a.keys} and monthly.partition_key is None
+    assert monthly.tags == {runner.PARTITION_RANGE_START_TAG: "2023-01", runner.PARTITION_RANGE_END_TAG: "2023-03"}
+    assert set(tables.assets) == {k for a in WAREHOUSE_ASSETS for k in a.keys}
+    assert tables.partition_key is None and tables.tags == {}
 
 
 def test_sensor_requests_a_run_for_a_month_whose_landing_folder_changed(tmp_path, monkeypatch):

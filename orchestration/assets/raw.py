@@ -5,7 +5,7 @@ import dagster as dg
 
 from devzone import settings, warehouse
 from orchestration.assets.landing import landing_reports
-from orchestration.partitions import WRITER_POOL, monthly
+from orchestration.partitions import WRITER_POOL, monthly, months_label
 from orchestration.resources import WarehouseResource
 
 RAW_REPORT_TABLES = {
@@ -56,13 +56,12 @@ def raw_reports(context: dg.AssetExecutionContext, warehouse_db: WarehouseResour
                 context.log.error(f"quarantined {month}/{refused.file_name}: {refused.reason}")
         # The months dbt rebuilds next (its incremental marts and their tests keep to them).
         warehouse.record_run_window(con, months[0], months[-1])
-    span = ", ".join(months) if len(months) <= 12 else f"{months[0]} … {months[-1]} ({len(months)})"
     yield dg.MaterializeResult(
         asset_key=["raw_reports", "documents"],
         metadata={
             "documents": totals["documents"],
             "duplicates": totals["duplicates"],
-            "months": span,
+            "months": months_label(months),
         },
     )
     yield dg.MaterializeResult(

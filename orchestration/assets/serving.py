@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from devzone import publishing, settings
+from devzone import publishing, settings, warehouse
 from orchestration.assets.dbt import devzone_dbt_models, devzone_dbt_quality_models
-from orchestration.partitions import WRITER_POOL, monthly
+from orchestration.partitions import WRITER_POOL, months_label
 from orchestration.resources import WarehouseResource
 
 MART_KEYS = [
@@ -15,21 +15,21 @@ MART_KEYS = [
 
 
 @dg.asset(
-    partitions_def=monthly,
-    backfill_policy=dg.BackfillPolicy.single_run(),
     deps=MART_KEYS,
     pool=WRITER_POOL,
     group_name="serving",
     kinds={"duckdb"},
     description="The marts copied into <home>/serving.duckdb (built aside, renamed into place) once "
-    "the month's checks have passed. The app reads nothing else.",
+    "the checks of the run's months have passed. The app reads nothing else.",
 )
 def serving_snapshot(context: dg.AssetExecutionContext, warehouse_db: WarehouseResource) -> dg.MaterializeResult:
-    counts = publishing.publish(
-        warehouse_db.database(), settings.serving_path(), list(context.partition_keys), context.run.run_id
-    )
+    # Not partitioned: the serving file holds every month; the run's months come from raw.run_window.
+    with warehouse_db.connect() as con:
+        months = warehouse.run_window_months(con)
+    counts = publishing.publish(warehouse_db.database(), settings.serving_path(), months, context.run.run_id)
     return dg.MaterializeResult(
         metadata={
+            "months": months_label(months),
             "path": str(settings.serving_path()),
             "tables": len(counts),
             "rows": dg.MetadataValue.json(counts),
