@@ -12,8 +12,13 @@ command exactly as the `dbt` executable would (`dbt.cli.main.cli`) with the clie
 dagster-dbt reads the same JSON lines from the same pipe. The client waits for the fork's exit
 code, forwards SIGINT and SIGTERM to it, and exits with the code.
 
-Each command is a fresh fork of a server that never ran dbt: no state carries from one command
-to the next. Without the socket (the Dagster UI, a server that failed to start), `devzone-dbt`
+The server also parses the project once, as it starts (dbt's programmatic API: a parsed manifest
+handed to `dbtRunner`), so a command skips dbt's ~3 s of parsing: the fork runs it with that
+manifest when the command's project, profiles, target folder and settings (its DBT_* and
+DEVZONE_* environment) are those the server parsed with and it passes no option that changes what
+dbt parses; any other command, or a project that did not parse, runs as the `dbt` executable
+would, parsing for itself. Each command is a fresh fork of a server that never ran a command: no
+state carries from one command to the next. Without the socket (the Dagster UI, a server that failed to start), `devzone-dbt`
 runs dbt as before. Death follows the parent: the server dies with the run that started it, a
 fork with the server (PR_SET_PDEATHSIG), so a run killed outright leaves no dbt writing the
 warehouse (tests/test_pipeline.py kills one mid-build).
@@ -50,6 +55,13 @@ PRELOAD = (
     "dbt.task.test",
     "dbt.task.run",
 )
+# Environment variables that do not change what dbt parses (dagster-dbt sets them per command).
+NOT_PARSED = frozenset({"DBT_LOG_FORMAT", "DBT_LOG_PATH", "DBT_INDIRECT_SELECTION", "DBT_SEND_ANONYMOUS_USAGE_STATS"})
+# The commands and options a pre-parsed manifest serves: selection only, nothing that dbt parses.
+PREPARSED_COMMANDS = frozenset({"build", "run", "test", "seed"})
+SELECTION_OPTIONS = frozenset(
+    {"--select", "-s", "--exclude", "--selector", "--resource-type", "--exclude-resource-type", "--fail-fast", "-x"}
+)
 MAX_MESSAGE = 1 << 20
 STARTUP_SECONDS = 10.0  # to bind its socket; without it, dbt runs as before
 
@@ -64,8 +76,58 @@ def receive(stream) -> dict | None:
 
 
 # ---- the server -------------------------------------------------------------------------------
-def serve(path: str) -> None:
-    """Import dbt, then run each command that arrives on the socket `path` in a fork."""
+def parse_environment(project_dir: Path, target_dir: Path) -> dict[str, str]:
+    """The environment dagster-dbt gives each dbt command of a run (orchestration/resources.py: the
+    project is its own profiles folder; one target folder per home), which the server parses under."""
+    return {
+        "DBT_PROJECT_DIR": str(project_dir),
+        "DBT_PROFILES_DIR": str(project_dir),
+        "DBT_TARGET_PATH": str(target_dir),
+        "DBT_LOG_PATH": str(target_dir),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def parse_key(env: dict[str, str]) -> tuple:
+    """What, of a command's environment, decides what dbt parses."""
+    return tuple(
+        sorted(
+            (k, v)
+            for k, v in env.items()
+            if (k.startswith("DBT_") and k not in NOT_PARSED) or (k.startswith("DEVZONE_") and k != SOCKET_ENV)
+        )
+    )
+
+
+def serves_preparsed(argv: list[str]) -> bool:
+    """A command a pre-parsed manifest serves: a build, run, test or seed that only selects nodes."""
+    return (
+        bool(argv)
+        and argv[0] in PREPARSED_COMMANDS
+        and all(a.split("=", 1)[0] in SELECTION_OPTIONS for a in argv[1:] if a.startswith("-"))
+    )
+
+
+def preparse(environment: dict[str, str]):
+    """Parse the project under `environment`: (the manifest, its parse key), or None when dbt could
+    not parse it (then each command parses, and reports the error, itself)."""
+    from dbt.cli.main import dbtRunner
+    from dbt.contracts.graph.manifest import Manifest
+
+    os.environ.update(environment)
+    os.chdir(environment["DBT_PROJECT_DIR"])
+    parsed = dbtRunner().invoke(["parse", "--quiet"])
+    if not (parsed.success and isinstance(parsed.result, Manifest)):
+        print(
+            f"devzone-dbt (warm): the project did not parse ({parsed.exception!r}); each command parses it", flush=True
+        )
+        return None
+    return parsed.result, parse_key(dict(os.environ))
+
+
+def serve(path: str, environment: dict[str, str] | None = None) -> None:
+    """Import dbt (and parse the project under `environment`), then run each command that arrives
+    on the socket `path` in a fork."""
     die_with_parent()
     import importlib
 
@@ -74,6 +136,7 @@ def serve(path: str) -> None:
     listener.listen(4)  # a command that comes while dbt is being imported waits for it
     for module in PRELOAD:
         importlib.import_module(module)
+    preparsed = preparse(environment) if environment else None
     while True:
         conn, _ = listener.accept()
         with conn:
@@ -83,10 +146,17 @@ def serve(path: str) -> None:
                 if not more:
                     break
                 request += more
+            command = json.loads(request)
+            manifest = manifest_for(command, preparsed)
+            print(
+                f"devzone-dbt (warm): dbt {' '.join(command['argv'][:1])}, "
+                + ("with the manifest parsed at start" if manifest else "parsing for itself"),
+                flush=True,
+            )
             pid = os.fork()
             if pid == 0:
                 listener.close()
-                run_command(json.loads(request), fds)  # never returns
+                run_command(command, fds, manifest)  # never returns
             for fd in fds:
                 os.close(fd)
             send(conn, {"pid": pid})
@@ -94,8 +164,16 @@ def serve(path: str) -> None:
             send(conn, {"exit": os.waitstatus_to_exitcode(status)})
 
 
-def run_command(request: dict, fds: list[int]) -> None:
-    """In the fork: become `dbt <argv>` with the client's standard streams, then exit with dbt's code."""
+def manifest_for(request: dict, preparsed):
+    """The server's manifest if it was parsed as this command would parse, else None."""
+    if preparsed and preparsed[1] == parse_key(request["env"]) and serves_preparsed(request["argv"]):
+        return preparsed[0]
+    return None
+
+
+def run_command(request: dict, fds: list[int], manifest=None) -> None:
+    """In the fork: become `dbt <argv>` with the client's standard streams, then exit with dbt's
+    code; given a manifest, dbt runs with it instead of parsing the project."""
     code = 1
     try:
         die_with_parent()
@@ -108,14 +186,22 @@ def run_command(request: dict, fds: list[int]) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-        sys.argv = ["dbt", *request["argv"]]
-        from dbt.cli.main import cli
+        argv = request["argv"]
+        if manifest is not None:
+            from dbt.cli.main import dbtRunner
 
-        try:
-            cli()
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+            ran = dbtRunner(manifest=manifest).invoke(argv)
+            # dbt's exit codes: 0 success, 1 a model or test failed, 2 dbt itself failed.
+            code = 0 if ran.success else (2 if ran.exception is not None else 1)
+        else:
+            sys.argv = ["dbt", *argv]
+            from dbt.cli.main import cli
+
+            try:
+                cli()
+                code = 0
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     except BaseException as exc:  # noqa: BLE001 - the fork must exit, whatever happened
         print(f"devzone-dbt (warm): {exc!r}", file=sys.stderr)
     finally:
@@ -160,8 +246,9 @@ def run_on_server(path: str, argv: list[str]) -> int | None:
 
 # ---- for the run ------------------------------------------------------------------------------
 @contextlib.contextmanager
-def warm_dbt(log: Path | None = None) -> Iterator[str]:
-    """Start the server for the length of a run; its socket's path is in DEVZONE_DBT_SOCKET meanwhile."""
+def warm_dbt(log: Path | None = None, environment: dict[str, str] | None = None) -> Iterator[str]:
+    """Start the server for the length of a run; its socket's path is in DEVZONE_DBT_SOCKET meanwhile.
+    With `environment` (parse_environment()), the server parses the project under it as it starts."""
     folder = tempfile.mkdtemp(prefix="devzone-dbt-")  # short: a socket's path has ~100 bytes at most
     path = str(Path(folder) / "dbt.sock")
     out = open(log, "a", encoding="utf-8") if log else subprocess.DEVNULL  # noqa: SIM115
@@ -169,7 +256,7 @@ def warm_dbt(log: Path | None = None) -> Iterator[str]:
     # tracker, which removes them when the server stops and would warn about each.
     quiet_tracker = "ignore::UserWarning:multiprocessing.resource_tracker"
     server = subprocess.Popen(
-        [sys.executable, "-W", quiet_tracker, "-m", "orchestration.dbt_warm", path],
+        [sys.executable, "-W", quiet_tracker, "-m", "orchestration.dbt_warm", path, json.dumps(environment or {})],
         stdout=out,
         stderr=out,
         stdin=subprocess.DEVNULL,
@@ -200,4 +287,4 @@ def warm_dbt(log: Path | None = None) -> Iterator[str]:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else None)

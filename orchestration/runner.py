@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from devzone import settings
-from orchestration.dbt_warm import warm_dbt
+from orchestration.dbt_warm import parse_environment, warm_dbt
 
 INSTANCE_YAML = """\
 # devzone's Dagster instance. DuckDB allows one writer: assets that write it share one pool.
@@ -111,13 +111,14 @@ def run_months(months: list[str]) -> RunSummary:
     started = time.perf_counter()
     log = settings.home() / "logs" / "devzone-run.log"
     log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("", encoding="utf-8")  # then appended to, by the run and its warm dbt server alike
     # dbt's progress lines go to the log file (and to the run's logs in the Dagster UI), not the
     # terminal. The warm dbt server imports dbt while the definitions load (orchestration/dbt_warm.py).
     with (
         pipeline_lock(),
-        open(log, "w", encoding="utf-8") as log_file,
+        open(log, "a", encoding="utf-8") as log_file,
         contextlib.redirect_stdout(log_file),
-        warm_dbt(log),
+        warm_dbt(log, parse_environment(settings.DBT_PROJECT_DIR, settings.dbt_target_dir())),
     ):
         from dagster import AssetCheckSeverity, DagsterEventType
 

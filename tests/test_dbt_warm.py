@@ -75,3 +75,61 @@ def test_without_a_server_devzone_dbt_runs_dbt_itself(tmp_path):
     code, client, lines = dbt_parse(tmp_path, env)
     assert code == 2 and lines
     assert {line["info"]["pid"] for line in lines} == {client}  # devzone-dbt became dbt
+
+
+def test_the_server_parses_the_project_once_and_a_command_that_only_selects_runs_with_that_manifest(
+    tmp_path, monkeypatch
+):
+    """As dagster-dbt starts them in a run: a seed with the server's manifest, and a failing test
+    with it, which exits as plain dbt does with the same failure (1); a command with an option that
+    changes what dbt parses (--vars) parses for itself."""
+    import duckdb
+
+    from devzone import settings
+    from orchestration.dbt_warm import parse_environment
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("DEVZONE_HOME", str(home))
+    environment = parse_environment(settings.DBT_PROJECT_DIR, home / "dbt_target")
+    log = tmp_path / "server.log"
+    project = str(settings.DBT_PROJECT_DIR)
+
+    def dbt(argv: list[str], env: dict) -> int:
+        done = subprocess.run([DEVZONE_DBT, *argv], env=env, cwd=project, capture_output=True, text=True, timeout=180)
+        return done.returncode
+
+    with warm_dbt(log, environment) as socket_path:
+        env = {**os.environ, **environment, "DBT_LOG_FORMAT": "json", SOCKET_ENV: socket_path}
+        assert dbt(["seed", "--select", "report_kinds"], env) == 0
+        assert dbt(["seed", "--select", "report_kinds", "--vars", "{}"], env) == 0
+        with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+            assert con.execute("select count(*) from report_kinds").fetchone()[0] == 4
+            con.execute("insert into report_kinds select * from report_kinds limit 1")  # a duplicate kind
+        warm_code = dbt(["test", "--select", "unique_report_kinds"], env)
+    plain_code = dbt(["test", "--select", "unique_report_kinds"], {**env, SOCKET_ENV: str(tmp_path / "none.sock")})
+    assert warm_code == plain_code == 1
+    said = [line for line in log.read_text(encoding="utf-8").splitlines() if line.startswith("devzone-dbt (warm)")]
+    assert said == [
+        "devzone-dbt (warm): dbt seed, with the manifest parsed at start",
+        "devzone-dbt (warm): dbt seed, parsing for itself",
+        "devzone-dbt (warm): dbt test, with the manifest parsed at start",
+    ]
+
+
+def test_only_commands_that_select_nodes_take_the_parsed_manifest():
+    from orchestration.dbt_warm import parse_key, serves_preparsed
+
+    assert serves_preparsed(
+        ["build", "--exclude-resource-type", "unit_test", "--select", "fqn:*", "--exclude", "tag:quality"]
+    )
+    assert serves_preparsed(["test", "--select=stg_documents"])
+    assert not serves_preparsed(["parse"])
+    assert not serves_preparsed(["build", "--vars", "{}"])
+    assert not serves_preparsed(["run", "--target-path", "elsewhere"])
+    assert not serves_preparsed([])
+    # what decides a parse: the project's DBT_* settings and devzone's, not the log format or the socket
+    base = {"DBT_PROJECT_DIR": "/p", "DEVZONE_HOME": "/h", "PATH": "/bin"}
+    assert parse_key(base) == parse_key({**base, "DBT_LOG_FORMAT": "json", SOCKET_ENV: "/s", "PATH": "/usr/bin"})
+    assert parse_key(base) != parse_key({**base, "DEVZONE_HOME": "/other"})
+    assert parse_key(base) != parse_key({**base, "DBT_TARGET_PATH": "/t"})

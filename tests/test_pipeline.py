@@ -95,6 +95,21 @@ def test_every_sample_month_runs_passes_its_checks_with_no_error_and_publishes(b
     assert not list(home.glob(".serving*building*"))
 
 
+def test_a_backfill_is_two_dagster_runs_whose_dbt_commands_use_the_manifest_parsed_as_the_run_began(built_home):
+    """The session's home was built by one `run_months` over the sample months: the monthly assets
+    over the range, then the tables of every month (orchestration/runner.py run_plan); the warm
+    dbt server parsed the project once and both dbt commands ran with that manifest."""
+    home, summaries = built_home
+    [backfill] = summaries.values()
+    assert len(backfill.run_ids) == 2 and len(set(backfill.run_ids)) == 2
+    said = [
+        line
+        for line in (home / "logs" / "devzone-run.log").read_text(encoding="utf-8").splitlines()
+        if line.startswith("devzone-dbt (warm)")
+    ]
+    assert said == ["devzone-dbt (warm): dbt build, with the manifest parsed at start"] * 2
+
+
 def core_zone(zone: str | None) -> str | None:
     import importlib.util
 
