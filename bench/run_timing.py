@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Wall time of `devzone run`: one month with one report, and a 120-month backfill in one run.
+"""Wall time of `devzone run`: one month with one report, and a 120-month backfill in one `devzone run`.
 
     .venv/bin/python bench/run_timing.py [--runs 3] [--backfill] [--cities 11]
 
@@ -10,7 +10,7 @@
    run's own profile line (definitions, each step, Dagster's bookkeeping).
 2. --backfill (goal: ≤ 240 s): 120 months from 2021-01, one generated seed-sized report per city
    per month (devzone/synthetic, fixed seed), landed in a fresh home and run by
-   `devzone run --all` in one run.
+   `devzone run --all` (one command: two Dagster runs, see orchestration/runner.py run_plan).
 
 Every figure is printed with the 1-minute load average: the machine may be shared.
 """
@@ -80,7 +80,7 @@ def backfill(work: Path, cities: int) -> float:
     print(f"landed {n} reports: 120 months x {len(names)} cities")
     elapsed, profile = timed(home, "--all")
     print(
-        f"backfill of 120 months in one run: {elapsed:.1f} s (goal ≤ {BACKFILL_GOAL_S:.0f} s): "
+        f"backfill of 120 months in one devzone run: {elapsed:.1f} s (goal ≤ {BACKFILL_GOAL_S:.0f} s): "
         f"{'PASS' if elapsed <= BACKFILL_GOAL_S else 'FAIL'}  [{load()}]"
     )
     print(f"    {profile}")
