@@ -102,6 +102,101 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if summary.success else 1
 
 
+def statement_line(s: dict) -> str:
+    place = "·".join(p for p in (s["city_name"] or "全省", s["zone_name"]) if p)
+    metric = s["indicator_code"] or "/".join(s[k] for k in ("scope", "stage", "measure"))
+    yoy = f"  同比 {s['yoy_pct']:+g}%" if s["yoy_pct"] is not None else ""
+    return f"{s['correction_key']}  {place}  {metric}  {s['value']:g} {s['unit'] or ''}{yoy}  ({s['file_name']})"
+
+
+def correction_line(c) -> str:
+    what = {"reject": "rejected", "accept": "accepted as printed", "revoke": "corrections revoked"}.get(
+        c.action, f"{c.action} → {c.new}"
+    )
+    t = c.target
+    place = "·".join(p for p in (t.get("city") or "全省", t.get("zone")) if p) if t else "?"
+    return f"{c.correction_id}  {c.key}  {t.get('period', '?')}  {place}  {t.get('metric', '?')}: {what}  — {c.reason} ({c.by}, {c.at})"
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from devzone import corrections, review
+
+    with review.open_warehouse() as con:
+        queue = review.review_queue(con, args.month)
+        orphans = [
+            c
+            for c in review.orphaned(con, corrections.in_force(corrections.read()))
+            if c.target.get("period") in (None, args.month)
+        ]
+    if args.json:
+        for entry in queue:
+            sys.stdout.write(json.dumps({**entry, "kind": "statement"}, ensure_ascii=False, default=str) + "\n")
+        for c in orphans:
+            sys.stdout.write(json.dumps({"kind": "orphaned_correction", **c.__dict__}, ensure_ascii=False) + "\n")
+        return 0
+    print(f"{args.month}: {len(queue)} statement(s) to review, {len(orphans)} orphaned correction(s)")
+    for entry in queue:
+        print(statement_line(entry))
+        print(f"    why: {entry['why']}")
+        print(f"    「{entry['evidence']}」")
+    for c in orphans:
+        print(f"orphaned: {correction_line(c)}")
+    if queue:
+        print(
+            "correct one with: devzone correct KEY --value V | --yoy P | --city C | --zone Z | --reject | --accept --reason TEXT"
+        )
+    return 0
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    from devzone import corrections, review
+    from devzone.extraction.reference import load_reference
+
+    action, new = next(
+        (a, v)
+        for a, v in (
+            ("value", args.value),
+            ("yoy", args.yoy),
+            ("city", args.city),
+            ("zone", args.zone),
+            ("reject", args.reject or None),
+            ("accept", args.accept or None),
+            ("revoke", args.revoke or None),
+        )
+        if v is not None
+    )
+    with review.open_warehouse() as con:
+        correction = review.checked(
+            con,
+            load_reference(),
+            args.key,
+            action,
+            new if action in corrections.SET_FIELDS else None,
+            args.reason or "",
+            args.by,
+        )
+    corrections.append(correction)
+    print(f"recorded: {correction_line(correction)}")
+    print(
+        f"it applies from the next run of its month (devzone run --month {correction.target.get('period', 'YYYY-MM')})"
+    )
+    return 0
+
+
+def cmd_corrections(args: argparse.Namespace) -> int:
+    from devzone import corrections
+
+    in_force = [
+        c
+        for c in corrections.in_force(corrections.read())
+        if args.month is None or c.target.get("period") == args.month
+    ]
+    print(f"{len(in_force)} correction(s) in force ({corrections.journal_path()})")
+    for c in in_force:
+        print(correction_line(c))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="devzone", description="Development-zone reports to facts.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -116,14 +211,39 @@ def main(argv: list[str] | None = None) -> int:
     which.add_argument("--all", action="store_true", help="every month that has landing files, in one run")
     run.add_argument("--samples", metavar="DIR", help="first copy sample reports (DIR/YYYY-MM/*) into the landing area")
     run.set_defaults(func=cmd_run)
+    review = sub.add_parser("review", help="list the statements of a month that need a person")
+    review.add_argument("--month", type=period_arg, required=True, help="the month (YYYY-MM)")
+    review.add_argument("--json", action="store_true", help="one JSON object per line")
+    review.set_defaults(func=cmd_review)
+    correct = sub.add_parser("correct", help="record a correction of a statement (journal under the home)")
+    correct.add_argument("key", help="the statement's correction key (devzone review, 溯源)")
+    what = correct.add_mutually_exclusive_group(required=True)
+    what.add_argument("--value", help="the right value, in the statement's unit")
+    what.add_argument("--yoy", help="the right year-on-year growth, in percent")
+    what.add_argument("--city", help="the right city (a name of the reference)")
+    what.add_argument("--zone", help="the right zone (a name of the reference)")
+    what.add_argument("--reject", action="store_true", help="the number is not a fact")
+    what.add_argument("--accept", action="store_true", help="the number is right as printed")
+    what.add_argument("--revoke", action="store_true", help="withdraw the corrections in force for the key")
+    correct.add_argument("--reason", help="why (required)")
+    correct.add_argument("--by", help="who decided (default: the OS user)")
+    correct.set_defaults(func=cmd_correct)
+    listing = sub.add_parser("corrections", help="list the corrections in force")
+    listing.add_argument("--month", type=period_arg, help="only those of one month (YYYY-MM)")
+    listing.set_defaults(func=cmd_corrections)
     args = parser.parse_args(argv)
+    from devzone.corrections import CorrectionError, JournalError
+    from devzone.review import WarehouseBusy
     from devzone.settings import SettingError
 
     try:
         return args.func(args)
-    except SettingError as exc:
+    except (SettingError, CorrectionError, JournalError, WarehouseBusy) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`devzone review … | head`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted: nothing was published by this run; the serving file is as it was", file=sys.stderr)
         return 130
@@ -131,8 +251,9 @@ def main(argv: list[str] | None = None) -> int:
         # One plain sentence first; the traceback (for whoever fixes devzone) follows.
         print(
             f"error: devzone {args.command} stopped on an unexpected error ({type(exc).__name__}: "
-            f"{str(exc).splitlines()[0] if str(exc) else ''}); nothing was published by this run. "
-            "The traceback follows.",
+            f"{str(exc).splitlines()[0] if str(exc) else ''})"
+            + ("; nothing was published by this run" if args.command == "run" else "")
+            + ". The traceback follows.",
             file=sys.stderr,
         )
         raise

@@ -22,6 +22,7 @@ report_kinds as (
 
 select
     facts.fact_id,
+    facts.correction_key,
     facts.period,
     facts.year,
     facts.month,

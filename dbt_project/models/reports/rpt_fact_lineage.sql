@@ -35,7 +35,7 @@ documents as (
 facts as (
     select
         'indicator' as fact_type,
-        period, fact_id, document_id, fact_seq, file_name, filed_at, report_city,
+        period, fact_id, correction_key, document_id, fact_seq, file_name, filed_at, report_city,
         city_code, city_name, zone_key, zone_name, area_level,
         indicator_code, basis,
         cast(null as varchar) as scope, cast(null as varchar) as stage, cast(null as varchar) as measure,
@@ -49,7 +49,7 @@ facts as (
     union all
     select
         'pipeline' as fact_type,
-        period, fact_id, document_id, fact_seq, file_name, filed_at, report_city,
+        period, fact_id, correction_key, document_id, fact_seq, file_name, filed_at, report_city,
         city_code, city_name, zone_key, zone_name, area_level,
         cast(null as varchar) as indicator_code, cast(null as varchar) as basis,
         scope, stage, measure,
@@ -75,6 +75,7 @@ select
     facts.fact_type,
     facts.period,
     facts.fact_id,
+    facts.correction_key,
     facts.document_id,
     facts.fact_seq,
     facts.file_name,

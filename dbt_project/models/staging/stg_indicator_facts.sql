@@ -4,6 +4,13 @@ with source as (
 
 select
     doc_id || ':' || cast(fact_seq as varchar) as fact_id,
+    {{ correction_key('indicator', [
+        'doc_id',
+        'city',
+        'coalesce(zone_code, zone)',
+        'metric',
+        'basis'
+    ]) }} as correction_key,
     period,
     {{ period_year('period') }} as year,
     {{ period_month('period') }} as month,

@@ -4,6 +4,14 @@ with source as (
 
 select
     doc_id || ':' || cast(fact_seq as varchar) as fact_id,
+    {{ correction_key('pipeline', [
+        'doc_id',
+        'city',
+        'coalesce(zone_code, zone)',
+        'scope',
+        'stage',
+        'measure'
+    ]) }} as correction_key,
     period,
     {{ period_year('period') }} as year,
     {{ period_month('period') }} as month,
