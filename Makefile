@@ -11,7 +11,7 @@ MANIFEST := dbt_project/target/manifest.json
 DBT_FILES := dbt_project/dbt_project.yml dbt_project/profiles.yml \
 	$(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f)
 
-.PHONY: run test lint lint-sql format ui app bench bench-run bench-scaling bench-app real-eval screenshots clean
+.PHONY: run test lint lint-sql format ui app bench bench-run bench-corrections bench-scaling bench-app real-eval screenshots clean
 
 $(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ bench: $(INSTALLED)
 # wall time of `devzone run`: one month with one report (goal 20 s) and a 120-month backfill (240 s)
 bench-run: $(MANIFEST)
 	$(BIN)/python bench/run_timing.py --backfill
+
+# what 1,000 corrections cost a 120-month backfill (goal: at most 10% more than none)
+bench-corrections: $(MANIFEST)
+	$(BIN)/python bench/corrections_cost.py
 
 # extraction time against a report's size: 1, 4, 16 and 50 MB (goal: 50 MB in under 60 s)
 bench-scaling: $(INSTALLED)

@@ -181,13 +181,14 @@ def read(path: Path | None = None) -> list[Correction]:
 
 
 def in_force(corrections: list[Correction]) -> list[Correction]:
-    """The corrections that apply, in the order they were made: for each key the latest of each
-    field it sets and its latest verdict, unless a later revoke withdrew them."""
-    current: dict[str, dict[str, Correction]] = {}
-    for c in corrections:
+    """The corrections that apply, in journal order: for each key the latest of each field it sets
+    and its latest verdict, unless a later revoke withdrew them (dbt's int_corrections applies the
+    same rule; tests/test_corrections_pipeline.py holds the two equal)."""
+    current: dict[str, dict[str, tuple[int, Correction]]] = {}
+    for line, c in enumerate(corrections):
         slots = current.setdefault(c.key, {})
         if c.action == REVOKE:
             slots.clear()
         else:
-            slots["verdict" if c.action in VERDICTS else c.action] = c
-    return sorted((c for slots in current.values() for c in slots.values()), key=lambda c: (c.at, c.correction_id))
+            slots["verdict" if c.action in VERDICTS else c.action] = (line, c)
+    return [c for _, c in sorted(entry for slots in current.values() for entry in slots.values())]

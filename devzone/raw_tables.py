@@ -223,6 +223,27 @@ CHECK_RESULTS = RawTable(
     ),
 )
 
+CORRECTIONS = RawTable(
+    "corrections",
+    (
+        _col("journal_line", "integer", True, "order of the correction in the journal, from 1"),
+        _col("correction_id", not_null=True, note="digest of the correction's content"),
+        _col("correction_key", not_null=True, note="the statement it corrects (rpt_fact_lineage.correction_key)"),
+        _col("action", not_null=True, note="value | yoy | city | zone | reject | accept | revoke"),
+        _col("new_value", "double", note="the value or growth set (value, yoy)"),
+        _col("new_name", note="the reference name set (city, zone)"),
+        _col("reason", not_null=True),
+        _col("corrected_by", not_null=True),
+        _col("corrected_at", "timestamp", True, "UTC"),
+        _col("target_period", note="the month of the statement when it was corrected"),
+    ),
+    ("journal_line",),
+    note=(
+        "Every line of the corrections journal ($DEVZONE_HOME/corrections/journal.jsonl), replaced\n"
+        "as a whole by the asset corrections_journal at each run. dbt decides which are in force."
+    ),
+)
+
 RAW_TABLES = (
     DOCUMENTS,
     DOCUMENT_HISTORY,
@@ -232,6 +253,7 @@ RAW_TABLES = (
     DUPLICATE_FILES,
     RUN_WINDOW,
     CHECK_RESULTS,
+    CORRECTIONS,
 )
 BY_NAME = {t.name: t for t in RAW_TABLES}
 

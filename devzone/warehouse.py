@@ -260,6 +260,28 @@ def load_facts(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, int]:
     return counts
 
 
+def load_corrections(con: duckdb.DuckDBPyConnection, journal) -> None:
+    """Replace raw.corrections with every correction of the journal (devzone.corrections), in order."""
+    rows = [
+        (
+            line,
+            c.correction_id,
+            c.key,
+            c.action,
+            float(c.new) if isinstance(c.new, (int, float)) else None,
+            c.new if isinstance(c.new, str) else None,
+            c.reason,
+            c.by,
+            c.at.replace("Z", ""),
+            c.target.get("period"),
+        )
+        for line, c in enumerate(journal, start=1)
+    ]
+    with transaction(con):
+        con.execute("delete from raw.corrections")
+        insert_rows(con, "raw.corrections", rows, raw_tables.CORRECTIONS.names)
+
+
 def store_check_results(con: duckdb.DuckDBPyConnection, period: str, run_id: str, checks) -> None:
     """Replace the month's quality results (raw.check_results) with this run's `checks`
     (devzone.quality CheckResults); dbt builds fct_quality_result and rpt_quality_month from them."""

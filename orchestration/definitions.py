@@ -7,6 +7,7 @@ DuckDB share the pool `duckdb_writer` (limit 1 in the instance's dagster.yaml).
 
 import dagster as dg
 
+from orchestration.assets.corrections import corrections_journal
 from orchestration.assets.dbt import devzone_dbt_models, devzone_dbt_quality_models
 from orchestration.assets.landing import landing_reports
 from orchestration.assets.quality import quality_gate
@@ -22,6 +23,7 @@ defs = dg.Definitions(
         landing_reports,
         raw_reports,
         extracted_facts,
+        corrections_journal,
         devzone_dbt_models,
         quality_gate,
         devzone_dbt_quality_models,

@@ -8,13 +8,14 @@ partitioning: in one run over a range Dagster would plan every unpartitioned ass
 
 import dagster as dg
 
+from orchestration.assets.corrections import corrections_journal
 from orchestration.assets.dbt import devzone_dbt_models, devzone_dbt_quality_models
 from orchestration.assets.quality import quality_gate
 from orchestration.assets.raw import extracted_facts, raw_reports
 from orchestration.assets.serving import serving_snapshot
 
 MONTHLY_ASSETS = (raw_reports, extracted_facts)  # partitioned by month: one run over a range
-WAREHOUSE_ASSETS = (devzone_dbt_models, quality_gate, devzone_dbt_quality_models, serving_snapshot)
+WAREHOUSE_ASSETS = (corrections_journal, devzone_dbt_models, quality_gate, devzone_dbt_quality_models, serving_snapshot)
 
 monthly_pipeline = dg.define_asset_job(
     "monthly_pipeline",

@@ -1,11 +1,51 @@
-{#- The shared placing of extracted statements (indicator or campaign): city code from the
+{#- The shared placing of extracted statements (indicator or campaign), with people's corrections
+    in force applied first (int_corrections: a value, a growth, a city or a zone set; a verdict):
+    the original value and growth are kept beside, and correction_status says rejected, corrected
+    or accepted (rejected statements stay here and in rpt_fact_lineage, and leave the marts). Then
+    city code from the
     cities seed, zone key from the extractor's zone code (or the written name when the zone is
     not in the seeds), the area level, and the filing facts of the stating document that decide
     between competing statements downstream: whether it is the city's own, how specific its kind
     is to these statements (`kind_rank_column` of the report_kinds seed), when it was filed. -#}
 {% macro placed_statements(staging_model, statement_columns, kind_rank_column) %}
-with facts as (
+with extracted as (
     select * from {{ ref(staging_model) }}
+),
+
+corrections as (
+    select * from {{ ref('int_corrections') }}
+),
+
+facts as (
+    select
+        extracted.* replace (  -- noqa: RF02
+            coalesce(corrections.city_name, extracted.city_name) as city_name,
+            coalesce(corrections.zone_name, extracted.zone_name) as zone_name,
+            coalesce(corrections.zone_code, extracted.zone_code) as zone_code,
+            corrections.zone_code is not null or extracted.is_zone_resolved as is_zone_resolved,
+            coalesce(corrections.value, extracted.value) as value
+            {%- if 'yoy_pct' in statement_columns %},
+            coalesce(corrections.yoy_pct, extracted.yoy_pct) as yoy_pct
+            {%- endif %}
+        ),
+        extracted.city_name as city_name_extracted,
+        extracted.value as original_value,
+        {%- if 'yoy_pct' in statement_columns %}
+        extracted.yoy_pct as original_yoy_pct,
+        {%- endif %}
+        case
+            when corrections.verdict = 'reject' then 'rejected'
+            when coalesce(corrections.value, corrections.yoy_pct) is not null
+                or coalesce(corrections.city_name, corrections.zone_code) is not null
+                then 'corrected'
+            when corrections.verdict = 'accept' then 'accepted'
+        end as correction_status,
+        corrections.correction_ids,
+        corrections.correction_notes,
+        corrections.corrected_at
+    from extracted
+    left join corrections
+        on extracted.correction_key = corrections.correction_key
 ),
 
 cities as (
@@ -29,7 +69,7 @@ select
     facts.document_id,
     facts.fact_seq,
     facts.file_name,
-    facts.city_name as city_name_written,
+    facts.city_name_extracted as city_name_written,
     cities.city_code,
     coalesce(cities.city_name, facts.city_name) as city_name,
     facts.zone_name,
@@ -46,6 +86,15 @@ select
 {%- for column in statement_columns %}
     facts.{{ column }},
 {%- endfor %}
+    facts.original_value,
+    {%- if 'yoy_pct' in statement_columns %}
+    facts.original_yoy_pct,
+    {%- endif %}
+    facts.correction_status,
+    coalesce(facts.correction_status = 'corrected', false) as is_corrected,
+    facts.correction_ids,
+    facts.correction_notes,
+    facts.corrected_at,
     facts.confidence,
     facts.review_reasons,
     facts.evidence,

@@ -3,7 +3,9 @@
 -- bulletin, or one report repeating itself), keep the preferred one (source_preference_order);
 -- when they disagree, say so and keep every statement for a person to judge.
 with facts as (
+    -- a statement people rejected is no fact (it stays in rpt_fact_lineage)
     select * from {{ ref('int_indicator_facts') }}
+    where correction_status is distinct from 'rejected'
 ),
 
 conflicts as (

@@ -5,7 +5,9 @@
 -- When the month's documents disagree on a measure, the row says so and keeps every statement
 -- of the disagreeing measures for a person to judge.
 with facts as (
+    -- a statement people rejected is no fact (it stays in rpt_fact_lineage)
     select * from {{ ref('int_pipeline_facts') }}
+    where correction_status is distinct from 'rejected'
 ),
 
 disagreeing_measures as (
@@ -94,6 +96,12 @@ pivoted as (
         string_agg(distinct review_reasons, ',' order by review_reasons) as review_reasons,
         any_value(primary_document_id) as document_id,
         string_agg(fact_id, ',' order by document_id, fact_seq) as fact_ids,
+        bool_or(is_corrected) as is_corrected,
+        string_agg(distinct correction_ids, ',' order by correction_ids) as correction_ids,
+        string_agg(
+            case when is_corrected then measure || ': ' || original_value || ' → ' || value end, '; '
+            order by measure
+        ) as corrected_measures,
         count(*) as measure_count,
         any_value(source_count) as source_count
     from chosen

@@ -40,6 +40,7 @@ facts as (
         indicator_code, basis,
         cast(null as varchar) as scope, cast(null as varchar) as stage, cast(null as varchar) as measure,
         value, unit, yoy_pct, confidence, review_reasons,
+        original_value, original_yoy_pct, correction_status, correction_ids, correction_notes, corrected_at,
         evidence, evidence_start, evidence_end, value_start, value_end,
         indicator_facts.fact_id in (
             select selected.fact_id from selected_indicators as selected
@@ -62,6 +63,8 @@ facts as (
         cast(null as double) as yoy_pct,
         confidence,
         review_reasons,
+        original_value, cast(null as double) as original_yoy_pct,
+        correction_status, correction_ids, correction_notes, corrected_at,
         evidence, evidence_start, evidence_end, value_start, value_end,
         pipeline_facts.fact_id in (
             select chosen.fact_id from pipeline_chosen as chosen
@@ -97,6 +100,12 @@ select
     facts.yoy_pct,
     facts.confidence,
     facts.review_reasons,
+    facts.correction_status,
+    facts.original_value,
+    facts.original_yoy_pct,
+    facts.correction_ids,
+    facts.correction_notes,
+    facts.corrected_at,
     facts.evidence,
     facts.evidence_start,
     facts.evidence_end,
