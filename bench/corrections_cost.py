@@ -6,9 +6,10 @@
 120 months × 11 generated reports (devzone/synthetic, fixed seed) are landed in a fresh home and
 run by `devzone run --all` three times: the first run builds the home (cold); the second, without
 corrections, is the baseline; then N statements spread over the months (every k-th key of
-rpt_fact_lineage, in key order) get a correction each in the journal (values, growths, rejections
-in turn, through devzone.corrections as `devzone correct` writes them), and the third run applies
-them. Prints the three wall times and the ratio of the third to the second.
+rpt_fact_lineage, in key order) get a correction each in the journal (in turn a value one more,
+so that counts stay whole; a growth of the other sign; a rejection), written through
+devzone.corrections as `devzone correct` writes them, and the third run applies them. Prints the
+three wall times and the ratio of the third to the second.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def record_corrections(home: Path, count: int) -> int:
     chosen = keys[::step][:count]
     for i, (key, _fact_type, value, yoy) in enumerate(chosen):
         if i % 3 == 0 and value is not None:
-            corrections.append(corrections.make(key, "value", "bench", "bench", round(value * 1.01, 4)))
+            corrections.append(corrections.make(key, "value", "bench", "bench", value + 1))  # counts stay whole
         elif i % 3 == 1 and yoy is not None:
             corrections.append(corrections.make(key, "yoy", "bench", "bench", -yoy))
         else:
