@@ -16,7 +16,7 @@ from orchestration.assets.serving import managers_app, serving_snapshot
 from orchestration.jobs import monthly_pipeline
 from orchestration.resources import RESOURCES
 from orchestration.schedules import monthly_schedule
-from orchestration.sensors import landing_sensor
+from orchestration.sensors import corrections_sensor, landing_sensor
 
 defs = dg.Definitions(
     assets=[
@@ -32,6 +32,6 @@ defs = dg.Definitions(
     ],
     jobs=[monthly_pipeline],
     schedules=[monthly_schedule],
-    sensors=[landing_sensor],
+    sensors=[landing_sensor, corrections_sensor],
     resources=RESOURCES,
 )

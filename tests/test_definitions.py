@@ -36,6 +36,7 @@ def test_definitions_load_with_job_schedule_and_sensor():
     schedule = defs.resolve_schedule_def("monthly_pipeline_schedule")
     assert schedule.cron_schedule.startswith("0 6 3 ")
     assert defs.resolve_sensor_def("landing_sensor")
+    assert defs.resolve_sensor_def("corrections_sensor")
 
 
 def test_lineage_from_landing_files_through_raw_reports_to_every_mart_and_the_app():
@@ -122,6 +123,36 @@ def test_sensor_requests_a_run_for_a_month_whose_landing_folder_changed(tmp_path
     (tmp_path / "landing" / "2023-09" / "b.txt").write_text("吕梁市开发区", encoding="utf-8")
     context = dg.build_sensor_context(cursor=cursor)
     again = list(landing_sensor(context))
+    assert [r.partition_key for r in again] == ["2023-09"]
+    assert again[0].run_key != next(r.run_key for r in first if r.partition_key == "2023-09")
+
+
+def test_sensor_runs_the_months_that_new_corrections_name(tmp_path, monkeypatch):
+    from devzone import corrections
+    from orchestration.sensors import corrections_sensor
+
+    monkeypatch.setenv("DEVZONE_HOME", str(tmp_path))
+    for month in ("2023-06", "2023-09"):
+        (tmp_path / "landing" / month).mkdir(parents=True)
+        (tmp_path / "landing" / month / "a.txt").write_text("晋中市开发区", encoding="utf-8")
+
+    def correct(period: str, key: str = "0123456789abcdef") -> None:
+        target = {"period": period, "fact_type": "indicator"}
+        corrections.append(corrections.make(key, "reject", "不是事实", "张工", target=target))
+
+    context = dg.build_sensor_context()
+    assert list(corrections_sensor(context)) == []  # no journal yet
+    correct("2023-06")
+    correct("2023-09")
+    correct("2023-06", key="fedcba9876543210")
+    context = dg.build_sensor_context(cursor=context.cursor)
+    first = list(corrections_sensor(context))
+    assert [r.partition_key for r in first] == ["2023-06", "2023-09"]
+    cursor = context.cursor
+    assert list(corrections_sensor(dg.build_sensor_context(cursor=cursor))) == []
+    correct("2023-09", key="fedcba9876543210")
+    correct("2021-01")  # no landing folder: nothing to run
+    again = list(corrections_sensor(dg.build_sensor_context(cursor=cursor)))
     assert [r.partition_key for r in again] == ["2023-09"]
     assert again[0].run_key != next(r.run_key for r in first if r.partition_key == "2023-09")
 
