@@ -191,6 +191,15 @@ def copy_built_home(built_home, tmp_path_factory):
     return copy
 
 
+@pytest.fixture
+def home_copy(built_home, copy_built_home):
+    """A private copy of the session's home, in use for the test (for tests that change inputs)."""
+    home = copy_built_home()
+    use_home(home)
+    yield home
+    use_home(built_home[0])
+
+
 # ---- the managers' app (tests/test_app.py, tests/test_bulletin.py) ------------------------------
 
 

@@ -7,22 +7,12 @@ from __future__ import annotations
 import json
 
 import duckdb
-import pytest
-from conftest import use_home
 
 from devzone import corrections
 from orchestration import runner
 from orchestration.cli import main
 
 MONTH = "2023-06"
-
-
-@pytest.fixture
-def home(built_home, copy_built_home):
-    home = copy_built_home()
-    use_home(home)
-    yield home
-    use_home(built_home[0])
 
 
 def queue(capsys) -> list[dict]:
@@ -46,7 +36,8 @@ def served_month(home) -> tuple[list[tuple], list[tuple]]:
     return facts, lineage
 
 
-def test_corrections_reach_the_served_marts_and_survive_a_deleted_warehouse(home, capsys):
+def test_corrections_reach_the_served_marts_and_survive_a_deleted_warehouse(home_copy, capsys):
+    home = home_copy
     indicators = [e for e in queue(capsys) if e["kind"] == "statement" and e["fact_type"] == "indicator"]
     with_growth = [e for e in indicators if e["yoy_pct"] is not None]
     value_fix, growth_fix = with_growth[0], with_growth[1]

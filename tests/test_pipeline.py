@@ -68,15 +68,6 @@ def snapshot(serving: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
-@pytest.fixture
-def home_copy(built_home, copy_built_home):
-    """A private copy of the session's home, for tests that change inputs."""
-    home = copy_built_home()
-    use_home(home)
-    yield home
-    use_home(built_home[0])
-
-
 def test_every_sample_month_runs_passes_its_checks_with_no_error_and_publishes(built_home):
     home, summaries = built_home
     for month, summary in summaries.items():
