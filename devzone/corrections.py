@@ -31,10 +31,12 @@ from pathlib import Path
 from devzone import settings
 
 # What a correction does to the statement its key names.
-SET_FIELDS = {"value": "value", "yoy": "yoy_pct", "city": "city", "zone": "zone"}  # action → field set
+NUMBER_ACTIONS = ("value", "yoy")  # set the value (in the statement's unit) or the growth (percent)
+NAME_ACTIONS = ("city", "zone")  # set the city or the zone (a name of the reference)
+SET_ACTIONS = (*NUMBER_ACTIONS, *NAME_ACTIONS)
 VERDICTS = ("reject", "accept")  # reject: the number is not a fact; accept: right as printed
 REVOKE = "revoke"  # withdraws every correction in force for the key
-ACTIONS = (*SET_FIELDS, *VERDICTS, REVOKE)
+ACTIONS = (*SET_ACTIONS, *VERDICTS, REVOKE)
 
 
 class CorrectionError(ValueError):
@@ -81,9 +83,9 @@ def make(
         raise CorrectionError(f"unknown action {action!r}: one of {', '.join(ACTIONS)}")
     if not reason or not reason.strip():
         raise CorrectionError("a correction needs --reason: say why, for whoever reads it next")
-    if action in ("value", "yoy"):
-        new = number(new, "--value" if action == "value" else "--yoy")
-    elif action in ("city", "zone"):
+    if action in NUMBER_ACTIONS:
+        new = number(new, f"--{action}")
+    elif action in NAME_ACTIONS:
         if not isinstance(new, str) or not new.strip():
             raise CorrectionError(f"--{action} needs a name from the reference")
     elif new is not None:

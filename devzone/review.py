@@ -126,18 +126,22 @@ def checked(
     return corrections.make(key, action, reason, by, new, target)
 
 
-def target_copy(statement: dict) -> dict:
-    """What a correction keeps of the statement it corrects, to be read without the warehouse."""
-    metric = statement["indicator_code"] or "/".join(
+def metric_of(statement: dict) -> str:
+    """What a statement measures: its indicator, or the campaign's scope/stage/measure."""
+    return statement["indicator_code"] or "/".join(
         str(statement[k]) for k in ("scope", "stage", "measure") if statement[k]
     )
+
+
+def target_copy(statement: dict) -> dict:
+    """What a correction keeps of the statement it corrects, to be read without the warehouse."""
     return {
         "period": statement["period"],
         "fact_type": statement["fact_type"],
         "file_name": statement["file_name"],
         "city": statement["city_name"],
         "zone": statement["zone_name"],
-        "metric": metric,
+        "metric": metric_of(statement),
         "basis": statement["basis"],
         "value": statement["value"],
         "unit": statement["unit"],

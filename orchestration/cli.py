@@ -102,11 +102,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if summary.success else 1
 
 
+def place(city: str | None, zone: str | None) -> str:
+    return "·".join(p for p in (city or "全省", zone) if p)
+
+
 def statement_line(s: dict) -> str:
-    place = "·".join(p for p in (s["city_name"] or "全省", s["zone_name"]) if p)
-    metric = s["indicator_code"] or "/".join(s[k] for k in ("scope", "stage", "measure"))
+    from devzone.review import metric_of
+
     yoy = f"  同比 {s['yoy_pct']:+g}%" if s["yoy_pct"] is not None else ""
-    return f"{s['correction_key']}  {place}  {metric}  {s['value']:g} {s['unit'] or ''}{yoy}  ({s['file_name']})"
+    where = place(s["city_name"], s["zone_name"])
+    return f"{s['correction_key']}  {where}  {metric_of(s)}  {s['value']:g} {s['unit'] or ''}{yoy}  ({s['file_name']})"
 
 
 def correction_line(c) -> str:
@@ -114,8 +119,8 @@ def correction_line(c) -> str:
         c.action, f"{c.action} → {c.new}"
     )
     t = c.target
-    place = "·".join(p for p in (t.get("city") or "全省", t.get("zone")) if p) if t else "?"
-    return f"{c.correction_id}  {c.key}  {t.get('period', '?')}  {place}  {t.get('metric', '?')}: {what}  — {c.reason} ({c.by}, {c.at})"
+    where = place(t.get("city"), t.get("zone")) if t else "?"
+    return f"{c.correction_id}  {c.key}  {t.get('period', '?')}  {where}  {t.get('metric', '?')}: {what}  — {c.reason} ({c.by}, {c.at})"
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -171,7 +176,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
             load_reference(),
             args.key,
             action,
-            new if action in corrections.SET_FIELDS else None,
+            new if action in corrections.SET_ACTIONS else None,
             args.reason or "",
             args.by,
         )
