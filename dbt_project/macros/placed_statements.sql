@@ -2,9 +2,8 @@
     in force applied first (int_corrections: a value, a growth, a city or a zone set; a verdict):
     the original value and growth are kept beside, and correction_status says rejected, corrected
     or accepted (rejected statements stay here and in rpt_fact_lineage, and leave the marts). Then
-    city code from the
-    cities seed, zone key from the extractor's zone code (or the written name when the zone is
-    not in the seeds), the area level, and the filing facts of the stating document that decide
+    the city code from the cities seed, the zone key from the zone code (or the written name when
+    the zone is not in the seeds), the area level, and the filing facts of the stating document that decide
     between competing statements downstream: whether it is the city's own, how specific its kind
     is to these statements (`kind_rank_column` of the report_kinds seed), when it was filed. -#}
 {% macro placed_statements(staging_model, statement_columns, kind_rank_column) %}
