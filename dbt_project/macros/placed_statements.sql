@@ -3,8 +3,8 @@
     the original value and growth are kept beside, and correction_status says rejected, corrected
     or accepted (rejected statements stay here and in rpt_fact_lineage, and leave the marts). Then
     the city code from the cities seed, the zone key from the zone code (or the written name when
-    the zone is not in the seeds), the area level, and the filing facts of the stating document that decide
-    between competing statements downstream: whether it is the city's own, how specific its kind
+    the zone is not in the seeds), the area level, and the filing facts of the stating document
+    that decide between competing statements downstream: whether it is the city's own, how specific its kind
     is to these statements (`kind_rank_column` of the report_kinds seed), when it was filed. -#}
 {% macro placed_statements(staging_model, statement_columns, kind_rank_column) %}
 with extracted as (
