@@ -36,7 +36,8 @@ NAME_ACTIONS = ("city", "zone")  # set the city or the zone (a name of the refer
 SET_ACTIONS = (*NUMBER_ACTIONS, *NAME_ACTIONS)
 VERDICTS = ("reject", "accept")  # reject: the number is not a fact; accept: right as printed
 REVOKE = "revoke"  # withdraws every correction in force for the key
-ACTIONS = (*SET_ACTIONS, *VERDICTS, REVOKE)
+ADD = "add"  # a fact the extractor missed, stated in a document of the month (devzone add)
+ACTIONS = (*SET_ACTIONS, *VERDICTS, ADD, REVOKE)
 
 
 class CorrectionError(ValueError):
@@ -85,6 +86,8 @@ def make(
         raise CorrectionError("a correction needs --reason: say why, for whoever reads it next")
     if action in NUMBER_ACTIONS:
         new = number(new, f"--{action}")
+    elif action == ADD:
+        new = number(new, "--value")
     elif action in NAME_ACTIONS:
         if not isinstance(new, str) or not new.strip():
             raise CorrectionError(f"--{action} needs a name from the reference")
@@ -96,6 +99,14 @@ def make(
     )
     digest = hashlib.sha256(correction.line().encode()).hexdigest()[:12]
     return Correction(**{**asdict(correction), "correction_id": digest})
+
+
+def added_key(document_id: str, city: str, zone_code: str | None, metric: str, basis: str) -> str:
+    """The correction key of an added fact: its document and meaning, as a statement's key, in a
+    namespace of its own ("added"), so that it never names an extracted statement and the same
+    fact added twice is one fact (the later add replaces the earlier)."""
+    meaning = "|".join(("added", "indicator", document_id, city, zone_code or "", metric, basis))
+    return hashlib.sha256(meaning.encode()).hexdigest()[:16]
 
 
 def number(text, option: str) -> float:

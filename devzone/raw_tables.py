@@ -215,6 +215,11 @@ CHECK_RESULTS = RawTable(
         _col("observed_value"),
         _col("failing_count", "integer"),
         _col("failing_sample", note="JSON array of up to 5 failing rows, with their evidence sentences"),
+        _col(
+            "failing_keys",
+            note="the correction keys of the facts in every failing row, sorted, comma-separated",
+            added_later=True,
+        ),
     ),
     ("period", "suite", "expectation"),
     note=(
@@ -229,13 +234,19 @@ CORRECTIONS = RawTable(
         _col("journal_line", "integer", True, "order of the correction in the journal, from 1"),
         _col("correction_id", not_null=True, note="digest of the correction's content"),
         _col("correction_key", not_null=True, note="the statement it corrects (rpt_fact_lineage.correction_key)"),
-        _col("action", not_null=True, note="value | yoy | city | zone | reject | accept | revoke"),
+        _col("action", not_null=True, note="value | yoy | city | zone | reject | accept | add | revoke"),
         _col("new_value", "double", note="the value or growth set (value, yoy)"),
         _col("new_name", note="the reference name set (city, zone)"),
         _col("reason", not_null=True),
         _col("corrected_by", not_null=True),
         _col("corrected_at", "timestamp", True, "UTC"),
         _col("target_period", note="the month of the statement when it was corrected"),
+        _col(
+            "target",
+            "json",
+            note="the copy of the statement corrected, or the fact added (add): devzone.corrections.Correction.target",
+            added_later=True,
+        ),
     ),
     ("journal_line",),
     note=(

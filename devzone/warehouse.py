@@ -274,6 +274,7 @@ def load_corrections(con: duckdb.DuckDBPyConnection, journal) -> None:
             c.by,
             c.at.replace("Z", ""),
             c.target.get("period"),
+            json.dumps(c.target, ensure_ascii=False, sort_keys=True),
         )
         for line, c in enumerate(journal, start=1)
     ]
@@ -297,6 +298,7 @@ def store_check_results(con: duckdb.DuckDBPyConnection, period: str, run_id: str
             c.observed_value,
             c.failing_count,
             json.dumps(c.failing_sample, ensure_ascii=False, default=str),
+            ",".join(c.failing_keys) or None,
         )
         for c in checks
     ]

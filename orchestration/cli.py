@@ -188,6 +188,32 @@ def cmd_correct(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    from devzone import corrections, review
+    from devzone.extraction.reference import load_reference
+
+    with review.open_warehouse() as con:
+        correction = review.added(
+            con,
+            load_reference(),
+            args.month,
+            args.city,
+            args.zone,
+            args.metric,
+            args.value,
+            args.yoy,
+            args.basis,
+            args.document,
+            args.evidence,
+            args.reason or "",
+            args.by,
+        )
+    corrections.append(correction)
+    print(f"recorded: {correction_line(correction)}")
+    print(f"key {correction.key}; it applies from the next run of its month (devzone run --month {args.month})")
+    return 0
+
+
 def cmd_corrections(args: argparse.Namespace) -> int:
     from devzone import corrections
 
@@ -233,6 +259,19 @@ def main(argv: list[str] | None = None) -> int:
     correct.add_argument("--reason", help="why (required)")
     correct.add_argument("--by", help="who decided (default: the OS user)")
     correct.set_defaults(func=cmd_correct)
+    add = sub.add_parser("add", help="record a fact the extractor missed (journal under the home)")
+    add.add_argument("--month", type=period_arg, required=True, help="the month (YYYY-MM)")
+    add.add_argument("--city", required=True, help="the city (a name of the reference)")
+    add.add_argument("--zone", help="the zone (a name of the reference); none for the city's total")
+    add.add_argument("--metric", required=True, help="the indicator: its code or Chinese name (工业投资)")
+    add.add_argument("--value", required=True, help="the value, in the indicator's unit")
+    add.add_argument("--yoy", help="the year-on-year growth, in percent")
+    add.add_argument("--basis", default="actual", help="actual (default) or target")
+    add.add_argument("--document", required=True, metavar="FILE", help="the month's report that states it")
+    add.add_argument("--evidence", help="the sentence that states it, as the report writes it")
+    add.add_argument("--reason", help="why (required)")
+    add.add_argument("--by", help="who decided (default: the OS user)")
+    add.set_defaults(func=cmd_add)
     listing = sub.add_parser("corrections", help="list the corrections in force")
     listing.add_argument("--month", type=period_arg, help="only those of one month (YYYY-MM)")
     listing.set_defaults(func=cmd_corrections)

@@ -66,7 +66,7 @@ def use_home(path: Path) -> None:
 # longest tests (SLOW_FIRST, longest first) lead.
 
 BUILT_HOME = "built_home"
-SPLIT_MODULES = ("test_pipeline.py", "test_app.py")
+SPLIT_MODULES = ("test_pipeline.py", "test_app.py", "test_corrections_pipeline.py")
 SLOW_FIRST = ("test_pipeline.py", "test_landing.py", "test_dbt_project.py", "test_quality_rules.py")
 
 

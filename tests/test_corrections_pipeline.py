@@ -5,8 +5,12 @@ again after the warehouse is deleted, because the journal lives beside it."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 
 import duckdb
+import pytest
+from conftest import SEED_REPORT
 
 from devzone import corrections
 from orchestration import runner
@@ -109,3 +113,139 @@ def test_corrections_reach_the_served_marts_and_survive_a_deleted_warehouse(home
     (home / "warehouse.duckdb").unlink()
     assert runner.run_months([MONTH]).success
     assert served_month(home) == before
+
+
+def served(home, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(home / "serving.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_the_seeds_lost_minus_sign_is_corrected_once_and_a_missed_fact_added(tmp_path, monkeypatch, capsys):
+    """The seed prints Shuozhou's 工业投资 as 同比增长27.4% while its five zones imply -27.43%: the
+    gate's city-growth warning puts the statement in the review queue, a growth correction clears
+    the warning, and the served marts and lineage say who corrected what and why."""
+    if not SEED_REPORT.exists():
+        pytest.skip("../shared/seeds is not beside the project")
+    home = tmp_path / "home"
+    (home / "landing" / MONTH).mkdir(parents=True)
+    shutil.copy2(SEED_REPORT, home / "landing" / MONTH / SEED_REPORT.name)
+    monkeypatch.setenv("DEVZONE_HOME", str(home))
+    assert runner.run_months([MONTH]).success
+
+    entries = [e for e in queue(capsys) if e["kind"] == "statement"]
+    growth = [
+        e
+        for e in entries
+        if (e["city_name"], e["zone_name"], e["indicator_code"]) == ("朔州市", None, "industrial_investment")
+    ]
+    assert len(growth) == 1, entries
+    assert growth[0]["yoy_pct"] == 27.4 and "city_growth" in growth[0]["why"] and "WARN" in growth[0]["why"]
+    assert "同比增长27.4%" in growth[0]["evidence"]
+    key = growth[0]["correction_key"]
+    assert (
+        main(["correct", key, "--yoy", "-27.4", "--reason", "五个开发区合计为-27.43%，负号漏印", "--by", "李工"]) == 0
+    )
+    added = [
+        "add", "--month", MONTH, "--city", "朔州", "--metric", "固定资产投资", "--value", "88.5", "--yoy", "3.2",
+        "--document", SEED_REPORT.name, "--reason", "附表中有，正文漏读", "--by", "王工",
+    ]  # fmt: skip
+    assert main(added) == 0
+    capsys.readouterr()
+    assert runner.run_months([MONTH]).success
+
+    assert served(
+        home,
+        "select yoy_pct, original_yoy_pct, is_corrected, correction_notes like '%负号漏印%李工%' from fct_indicator "
+        "where period = ? and city_name = '朔州市' and zone_key is null and indicator_code = 'industrial_investment'",
+        [MONTH],
+    ) == [(-27.4, 27.4, True, True)]
+    assert served(
+        home,
+        "select status from fct_quality_result where period = ? and expectation_name like 'city_growth:%'",
+        [MONTH],
+    ) == [("passed",), ("passed",)]
+    assert served(
+        home,
+        "select correction_status, yoy_pct, original_yoy_pct, correction_notes from rpt_fact_lineage "
+        "where correction_key = ?",
+        [key],
+    ) == [
+        ("corrected", -27.4, 27.4, served(home, "select correction_notes from fct_indicator where is_corrected")[0][0])
+    ]
+    assert served(
+        home,
+        "select value, yoy_pct, is_added, is_corrected, evidence from fct_indicator "
+        "where period = ? and city_name = '朔州市' and zone_key is null and indicator_code = 'fixed_asset_investment'",
+        [MONTH],
+    ) == [(88.5, 3.2, True, False, "（人工补录：附表中有，正文漏读，王工）")]
+    assert [e for e in queue(capsys) if e["kind"] == "statement"] == []
+
+
+REPORT = "jinzhong_2023-06.txt"
+# Our own report in the genre's shapes: a zone's 固定资产投资 printed ten times too large.
+SLIPPED = """全省开发区
+
+晋中市开发区
+
+1-6月，全市开发区完成固定资产投资45.20亿元，同比增长6.1%。其中，晋中经开区完成固定资产投资128.60亿元，同比增长8.2%；榆社经开区完成固定资产投资3.15亿元，同比增长4.0%。
+"""
+REISSUED = SLIPPED.replace("晋中市开发区\n", "晋中市开发区（更正）\n").replace("128.60", "12.86")
+
+
+def served_other_rows(home) -> dict[str, list[tuple]]:
+    """The served fact marts without the rows of Jinzhong's 2023-06 report."""
+    return {
+        table: served(
+            home,
+            f"select * exclude ({key}) from {table} where not (period = ? and city_name = '晋中市') order by all",
+            [MONTH],
+        )
+        for table, key in (("fct_indicator", "indicator_fact_key"), ("fct_project_pipeline", "pipeline_fact_key"))
+    }
+
+
+def test_a_zone_above_its_city_blocks_the_month_until_corrected_and_a_reissue_orphans_the_fix(home_copy, capsys):
+    home = home_copy
+    before = served_other_rows(home)
+    served_before = (home / "serving.duckdb").read_bytes()
+    (home / "landing" / MONTH / REPORT).write_text(SLIPPED, encoding="utf-8")
+
+    assert not runner.run_months([MONTH]).success
+    assert (home / "serving.duckdb").read_bytes() == served_before  # a blocked month publishes nothing
+    entries = {e["zone_name"]: e for e in queue(capsys) if e["kind"] == "statement" and e["city_name"] == "晋中市"}
+    assert "ERROR cross_checks: zone_within_city" in entries["晋中经开区"]["why"]
+    assert "ERROR cross_checks: zone_within_city" in entries[None]["why"]  # the city total is the other side
+    assert "榆社经开区" not in entries
+    zone_key = entries["晋中经开区"]["correction_key"]
+    assert main(["correct", zone_key, "--value", "12.86", "--reason", "小数点错位，见附表", "--by", "赵工"]) == 0
+    capsys.readouterr()
+
+    assert runner.run_months([MONTH]).success
+    assert served_other_rows(home) == before  # nothing else changes
+    assert served(
+        home,
+        "select zone_name, value, original_value, is_corrected from fct_indicator where period = ? and city_name = '晋中市' "
+        "order by zone_name nulls first",
+        [MONTH],
+    ) == [(None, 45.2, 45.2, False), ("晋中经开区", 12.86, 128.6, True), ("榆社经开区", 3.15, 3.15, False)]
+
+    # The city re-issues the report with the right figure: the fix has no statement left to apply to.
+    reissue = home / "landing" / MONTH / "jinzhong_2023-06_v2.txt"
+    reissue.write_text(REISSUED, encoding="utf-8")
+    stamp = (home / "landing" / MONTH / REPORT).stat().st_mtime + 60
+    os.utime(reissue, (stamp, stamp))
+    assert runner.run_months([MONTH]).success
+    listed = queue(capsys)
+    orphans = [e for e in listed if e["kind"] == "orphaned_correction"]
+    assert [(o["key"], o["action"], o["by"]) for o in orphans] == [(zone_key, "value", "赵工")]
+    assert served(
+        home,
+        "select value, is_corrected, file_name from fct_indicator f join dim_document d using (period, document_id) "
+        "where f.period = ? and f.zone_name = '晋中经开区'",
+        [MONTH],
+    ) == [(12.86, False, reissue.name)]
+    assert main(["corrections", "--month", MONTH]) == 0
+    assert zone_key in capsys.readouterr().out

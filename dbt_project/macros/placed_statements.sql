@@ -1,14 +1,19 @@
 {#- The shared placing of extracted statements (indicator or campaign), with people's corrections
     in force applied first (int_corrections: a value, a growth, a city or a zone set; a verdict):
     the original value and growth are kept beside, and correction_status says rejected, corrected
-    or accepted (rejected statements stay here and in rpt_fact_lineage, and leave the marts). Then
+    or accepted (rejected statements stay here and in rpt_fact_lineage, and leave the marts); the facts
+    people added (`added_model`, devzone add) join the extracted ones, marked added. Then
     the city code from the cities seed, the zone key from the zone code (or the written name when
     the zone is not in the seeds), the area level, and the filing facts of the stating document
     that decide between competing statements downstream: whether it is the city's own, how specific its kind
     is to these statements (`kind_rank_column` of the report_kinds seed), when it was filed. -#}
-{% macro placed_statements(staging_model, statement_columns, kind_rank_column) %}
+{% macro placed_statements(staging_model, statement_columns, kind_rank_column, added_model=none) %}
 with extracted as (
-    select * from {{ ref(staging_model) }}
+    select *, false as is_added from {{ ref(staging_model) }}
+    {%- if added_model %}
+    union all by name
+    select * from {{ ref(added_model) }}
+    {%- endif %}
 ),
 
 corrections as (
@@ -34,6 +39,7 @@ facts as (
         {%- endif %}
         case
             when corrections.verdict = 'reject' then 'rejected'
+            when extracted.is_added then 'added'
             when coalesce(corrections.value, corrections.yoy_pct) is not null
                 or coalesce(corrections.city_name, corrections.zone_code) is not null
                 then 'corrected'
@@ -91,6 +97,7 @@ select
     {%- endif %}
     facts.correction_status,
     coalesce(facts.correction_status = 'corrected', false) as is_corrected,
+    facts.is_added,
     facts.correction_ids,
     facts.correction_notes,
     facts.corrected_at,

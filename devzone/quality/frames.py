@@ -12,6 +12,9 @@ the month alone would give:
 | fct_project_pipeline | the mart, plus the zone code, the project counts' largest fractional part and the rate recomputed from the row's own figures |
 | cross_checks | the dbt model int_cross_checks (the cross-check models in one long relation) |
 
+Every frame has `correction_keys`: the correction keys of the facts a row is about (a raw
+statement's own, read from its staging model; a mart row's statements'; a cross-check row's facts).
+
 A row is a count when it is stated in a count unit, or its indicator counts (the seed's
 count_units, read through devzone/extraction/reference.py). The rows come in a fixed order (the
 samples of failing rows must not depend on how dbt last wrote a table).
@@ -32,6 +35,9 @@ if TYPE_CHECKING:  # pragma: no cover
 PIPELINE_COUNT_MEASURES = ("projects", "advanced_projects", "industrial_projects")
 # The model the cross_checks suite validates (dbt_project/models/intermediate/quality/).
 CROSS_CHECKS_MODEL = "int_cross_checks"
+# The column of every frame that names the facts a row is about (correction keys, comma-separated):
+# the gate records those of its failing rows, and `devzone review` lists them.
+KEYS_COLUMN = "correction_keys"
 
 
 def _fraction(column: str) -> str:
@@ -47,18 +53,30 @@ def _count_fraction(unit: str, code: str) -> str:
     )
 
 
+def _keys(schema: str, staging_model: str) -> str:
+    """The correction key of each raw statement, as dbt's staging model computes it (one place:
+    macros/correction_key.sql), by the statement's document and place."""
+    return (
+        f"select period, document_id as doc_id, fact_seq, correction_key as {KEYS_COLUMN} from {schema}.{staging_model}"
+    )
+
+
 def frame_queries(schema: str = "main") -> dict[str, str]:
     """The query of each suite's frame; parameters $periods (the months), $count_units, $count_indicators."""
     counted = ", ".join(f"'{m}'" for m in PIPELINE_COUNT_MEASURES)
     return {
         "extracted_indicator_facts": f"""
             select *, {_count_fraction("unit", "metric")}
-            from raw.indicator_facts where list_contains($periods::varchar[], period) order by period, doc_id, fact_seq""",
+            from raw.indicator_facts
+            left join ({_keys(schema, "stg_indicator_facts")}) using (period, doc_id, fact_seq)
+            where list_contains($periods::varchar[], period) order by period, doc_id, fact_seq""",
         "extracted_pipeline_facts": f"""
             select *, case when measure in ({counted}) then {_fraction("value")} end as count_fractional_part
-            from raw.pipeline_facts where list_contains($periods::varchar[], period) order by period, doc_id, fact_seq""",
+            from raw.pipeline_facts
+            left join ({_keys(schema, "stg_pipeline_facts")}) using (period, doc_id, fact_seq)
+            where list_contains($periods::varchar[], period) order by period, doc_id, fact_seq""",
         "fct_indicator": f"""
-            select *, {_count_fraction("unit", "indicator_code")}
+            select *, correction_key as {KEYS_COLUMN}, {_count_fraction("unit", "indicator_code")}
             from {schema}.fct_indicator where list_contains($periods::varchar[], period) order by period, indicator_fact_key""",
         # The rate's base: the stage's investment, or the industrial projects' for projects in
         # production when stated (as the mart computes it); the gate recomputes the rate from the

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from devzone.quality.frames import KEYS_COLUMN
 from devzone.quality.suites import SEVERITIES, check_of, columns_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,6 +47,9 @@ class CheckResult:
     observed_value: str
     failing_count: int
     failing_sample: list[dict] = field(default_factory=list)
+    # the correction keys of the facts in every failing row (not only the sample), sorted: what
+    # `devzone review` lists and an --accept acknowledges
+    failing_keys: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -155,6 +159,15 @@ def sample(frame: pd.DataFrame, indices: list, meta: Mapping[str, Any], kwargs: 
     return rows
 
 
+def failing_keys(frame: pd.DataFrame, indices: list) -> list[str]:
+    """The correction keys of the facts in the failing rows `indices` (the frame's KEYS_COLUMN)."""
+    if KEYS_COLUMN not in frame.columns:
+        return []
+    present = [i for i in indices if i in frame.index]
+    keys = {k for cell in frame.loc[present, KEYS_COLUMN].dropna() for k in str(cell).split(",") if k}
+    return sorted(keys)
+
+
 def raised_exception(info: Any) -> dict | None:
     """The exception an expectation raised, if any (GX nests it under metric ids for metric errors)."""
     if not isinstance(info, Mapping):
@@ -227,7 +240,15 @@ def to_check_result(suite: str, result: Any, frame: pd.DataFrame) -> CheckResult
     elif details.get("partial_unexpected_list"):
         observed += f", e.g. {short(details['partial_unexpected_list'][:3], 120)}"
     return CheckResult(
-        suite, expectation, rule, severity, False, observed, failing, sample(frame, indices, meta, kwargs)
+        suite,
+        expectation,
+        rule,
+        severity,
+        False,
+        observed,
+        failing,
+        sample(frame, indices, meta, kwargs),
+        failing_keys(frame, indices),
     )
 
 

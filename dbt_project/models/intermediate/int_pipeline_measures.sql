@@ -96,6 +96,7 @@ pivoted as (
         string_agg(distinct review_reasons, ',' order by review_reasons) as review_reasons,
         any_value(primary_document_id) as document_id,
         string_agg(fact_id, ',' order by document_id, fact_seq) as fact_ids,
+        string_agg(distinct correction_key, ',' order by correction_key) as correction_keys,
         bool_or(is_corrected) as is_corrected,
         string_agg(distinct correction_ids, ',' order by correction_ids) as correction_ids,
         string_agg(

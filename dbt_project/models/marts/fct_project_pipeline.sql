@@ -61,6 +61,7 @@ select
     round(reported_rate_pct - computed_rate_exact, 6) as rate_gap_pp,
     document_id,
     fact_ids,
+    correction_keys,
     is_corrected,
     correction_ids,
     corrected_measures,

@@ -13,5 +13,6 @@ select
     reason as correction_reason,
     corrected_by,
     corrected_at,
-    target_period
+    target_period,
+    target
 from source

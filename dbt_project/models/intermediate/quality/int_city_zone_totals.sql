@@ -40,6 +40,7 @@ compared as (
         cities.value as city_value,
         cities.yoy_pct as stated_yoy_pct,
         cities.evidence as city_evidence,
+        cities.correction_key as correction_keys,
         zone_sums.zone_count,
         zone_sums.zones_value_sum,
         zone_sums.zones_value_max,

@@ -15,7 +15,7 @@ zone_within_city as (
         'zone_within_city' as "check", 2 as check_order,
         row_number() over (partition by period order by indicator_fact_key) as check_row,
         period, city_name as city, zone_name as zone, zone_key, indicator_code, basis, unit,
-        zone_value, city_value, evidence, city_evidence
+        zone_value, city_value, evidence, city_evidence, correction_keys
     from {{ ref('int_zone_within_city') }}
 ),
 
@@ -25,7 +25,7 @@ city_growth as (
         'city_growth' as "check", 3 as check_order,
         row_number() over (partition by period order by indicator_fact_key) as check_row,
         period, city_name as city, indicator_code, basis, unit, city_value, zones_value_sum, zone_count,
-        stated_yoy_pct, implied_yoy_pct, yoy_gap_pp, sign_agrees, city_evidence
+        stated_yoy_pct, implied_yoy_pct, yoy_gap_pp, sign_agrees, city_evidence, correction_keys
     from {{ ref('int_city_zone_totals') }}
     where basis = 'actual' and stated_yoy_pct is not null and zones_sum_to_city and zones_state_growth
 ),
@@ -35,7 +35,7 @@ cumulative_progress as (
         'cumulative_progress' as "check", 4 as check_order,
         row_number() over (partition by period order by indicator_fact_key) as check_row,
         period, city_name as city, zone_name as zone, zone_key, indicator_code, basis, unit,
-        value, previous_period, previous_value, evidence
+        value, previous_period, previous_value, evidence, correction_keys
     from {{ ref('int_cumulative_progress') }}
 ),
 
@@ -54,7 +54,8 @@ named_zone as (
             partition by period order by city_name, zone_name, zone_code, is_zone_resolved
         ) as check_row,
         period, city_name as city, zone_name as zone, zone_code, is_zone_resolved as zone_resolved,
-        fact_count, file_name, evidence, is_city_resolved as city_resolved, is_in_reference as in_reference
+        fact_count, file_name, evidence, is_city_resolved as city_resolved, is_in_reference as in_reference,
+        correction_keys
     from {{ ref('int_named_zones') }}
 ),
 
@@ -104,5 +105,6 @@ select
     cast(city_resolved as boolean) as city_resolved,
     cast(in_reference as boolean) as in_reference,
     cast(evidence as varchar) as evidence,
-    cast(city_evidence as varchar) as city_evidence
+    cast(city_evidence as varchar) as city_evidence,
+    cast(correction_keys as varchar) as correction_keys
 from checks

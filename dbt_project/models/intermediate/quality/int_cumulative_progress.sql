@@ -14,7 +14,8 @@ select
     previous_period,
     previous_month_value as previous_value,
     value >= previous_month_value as is_progress,
-    evidence
+    evidence,
+    correction_key as correction_keys
 from {{ ref('fct_indicator') }}
 where {{ in_period_window('period') }}
     and basis = 'actual'

@@ -9,7 +9,9 @@ with facts as (
 ),
 
 city_totals as (
-    select period, city_code, indicator_code, basis, value as city_value, evidence as city_evidence
+    select
+        period, city_code, indicator_code, basis, value as city_value, evidence as city_evidence,
+        correction_key as city_correction_key
     from facts
     where zone_key is null
 )
@@ -28,7 +30,8 @@ select
     city_totals.city_value,
     zones.value <= city_totals.city_value as is_within_city,
     zones.evidence,
-    city_totals.city_evidence
+    city_totals.city_evidence,
+    zones.correction_key || ',' || city_totals.city_correction_key as correction_keys
 from facts as zones
 inner join city_totals
     on city_totals.period = zones.period

@@ -10,5 +10,6 @@ select
     success as is_success,
     observed_value,
     failing_count,
-    failing_sample
+    failing_sample,
+    failing_keys
 from {{ source('raw', 'check_results') }}
