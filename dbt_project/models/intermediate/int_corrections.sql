@@ -47,6 +47,7 @@ select
     max(zones.zone_name) filter (where in_force.action = 'zone') as zone_name,
     max(in_force.action) filter (where in_force.correction_slot = 'verdict') as verdict,
     max(in_force.correction_id) filter (where in_force.action = 'add') as added_correction_id,
+    max(in_force.new_value) filter (where in_force.action = 'add') as added_value,
     string_agg(in_force.correction_id, ',' order by in_force.journal_line) as correction_ids,
     string_agg(
         in_force.action || ': ' || in_force.correction_reason || ' (' || in_force.corrected_by || ', '

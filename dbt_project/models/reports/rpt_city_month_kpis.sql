@@ -65,6 +65,15 @@ activity as (
     select
         period,
         city_code,
+        -- the area's own totals people corrected or added (devzone correct / add), for the markers
+        string_agg(
+            case when zone_key is null and (is_corrected or is_added) then indicator_code || ' ' || basis end,
+            ',' order by indicator_code, basis
+        ) as corrected_totals,
+        string_agg(
+            case when zone_key is null and (is_corrected or is_added) then correction_notes end,
+            ' ‖ ' order by indicator_code, basis
+        ) as correction_notes,
         count(*) as fact_count,
         count(distinct zone_key) as zones_reported,
         count(distinct document_id) as document_count
@@ -83,7 +92,9 @@ select
     coalesce(activity.fact_count, 0) > 0 as has_report,
     coalesce(activity.fact_count, 0) as fact_count,
     coalesce(activity.zones_reported, 0) as zones_reported,
-    coalesce(activity.document_count, 0) as document_count{% if headline %},
+    coalesce(activity.document_count, 0) as document_count,
+    activity.corrected_totals,
+    activity.correction_notes{% if headline %},
     {% for code in headline %}
     totals.{{ code }},
     totals.{{ code }}_yoy_pct{{ "," if targets or not loop.last }}

@@ -35,7 +35,10 @@ select
     facts.value,
     facts.single_month_value,
     facts.yoy_pct,
-    facts.prior_year_value
+    facts.prior_year_value,
+    facts.is_corrected,
+    facts.is_added,
+    facts.correction_notes
 from facts
 left join periods on periods.period = facts.period
 left join zones on zones.zone_key = facts.zone_key

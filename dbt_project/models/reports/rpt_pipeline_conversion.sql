@@ -33,7 +33,9 @@ pivoted as (
         max(investment) filter (where stage = 'all') as all_stages_investment,
         count(*) filter (where round(abs(rate_gap_pp), 6) > {{ var('rate_tolerance_pp') }}) as rates_off,
         count(reported_rate_pct) as rates_reported,
-        count(rate_gap_pp) as rates_checked
+        count(rate_gap_pp) as rates_checked,
+        string_agg(stage || '：' || corrected_measures, '；' order by stage) filter (where is_corrected)
+            as corrected_measures
     from pipeline
     group by period, city_code, scope
 )
@@ -63,5 +65,6 @@ select
     rates_reported,
     rates_checked,
     rates_off > 0 as rate_gap_flag,
-    {{ var('rate_tolerance_pp') }} as rate_tolerance_pp
+    {{ var('rate_tolerance_pp') }} as rate_tolerance_pp,
+    corrected_measures
 from pivoted

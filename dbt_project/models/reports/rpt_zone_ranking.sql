@@ -56,7 +56,10 @@ select
     cast(ranked.rank_in_city as integer) as rank_in_city,
     cast(ranked.yoy_rank_in_province as integer) as yoy_rank_in_province,
     ranked.zones_ranked_in_province,
-    ranked.zones_ranked_in_city
+    ranked.zones_ranked_in_city,
+    ranked.is_corrected,
+    ranked.is_added,
+    ranked.correction_notes
 from ranked
 left join zones on zones.zone_key = ranked.zone_key
 left join indicators on indicators.indicator_code = ranked.indicator_code
