@@ -290,6 +290,8 @@ def test_a_months_failing_values_past_the_200_gx_lists_come_from_its_rows(con, r
         assert not month.suite_results  # told apart from the window, not validated again
     failed = next(c for c in together.months[1].checks if not c.success and "zone_within_city" in c.expectation)
     assert failed.failing_count == pair.sum() and failed.failing_sample
+    # every failing row's facts, not only the sample's
+    assert failed.failing_keys == sorted({k for keys in june.loc[pair, "correction_keys"] for k in keys.split(",")})
 
 
 def test_a_failure_gx_cannot_place_in_a_month_is_validated_month_by_month(con, ref):
@@ -548,6 +550,13 @@ def test_zone_larger_than_its_city_is_an_error(con, ref):
     sample = check.failing_sample[0]
     assert sample["zone"] == "上党经开区" and sample["zone_value"] == 4582.0 and sample["city_value"] == 168.52
     assert check.failing_count == 1 and sample["evidence"] and sample["city_evidence"]
+    # the failing row names both facts, the zone's and its city total's, for the review queue
+    keys = con.execute(
+        "select correction_key from fct_indicator where period = ? and city_name = '长治市' and "
+        "indicator_code = 'industrial_value_added' and basis = 'actual' and (zone_key is null or zone_code = '140404-JK')",
+        [JUNE],
+    ).fetchall()
+    assert len(keys) == 2 and check.failing_keys == sorted(k for (k,) in keys)
 
 
 def test_city_growth_contradicting_its_zones_is_a_warning(con, ref):
@@ -739,7 +748,7 @@ def test_results_go_to_raw_check_results_and_dbt_builds_the_quality_marts(home, 
         rows = {
             r[0]: r
             for r in con.execute(
-                "select expectation_name, quality_result_key, status, failing_sample from fct_quality_result "
+                "select expectation_name, quality_result_key, status, failing_sample, failing_keys from fct_quality_result "
                 "where period = ? and suite_name = 'cross_checks'",
                 [JUNE],
             ).fetchall()
@@ -763,10 +772,14 @@ def test_results_go_to_raw_check_results_and_dbt_builds_the_quality_marts(home, 
         "observed_value",
         "failing_count",
         "failing_sample",
+        "failing_keys",
+        "open_findings",
+        "acknowledged_findings",
     ]
     for c in (c for c in validation.checks if c.suite == "cross_checks"):
-        _, key, status, failing = rows[c.expectation]
+        _, key, status, failing, keys = rows[c.expectation]
         assert key == hashlib.md5(f"{JUNE}|cross_checks|{c.expectation}".encode()).hexdigest()
+        assert keys == (",".join(c.failing_keys) or None)
         assert status == ("passed" if c.success else "failed" if c.severity == "ERROR" else "warning")
         assert json.loads(failing) == json.loads(json.dumps(c.failing_sample, ensure_ascii=False, default=str))
     warned = len(validation.failed_warnings)
@@ -797,7 +810,8 @@ def test_a_warehouse_from_before_keeps_its_results(tmp_path):
         con = warehouse.connect(path)
         rows = con.execute(f"select {', '.join(raw_tables.CHECK_RESULTS.names)} from raw.check_results").fetchall()
         con.close()
-        assert rows == [("2022-03", "r", "fct_indicator", "e", "rule", "WARN", False, "1 of 2 rows fail", 1, "[]")]
+        # the failing facts' keys were not recorded then
+        assert rows == [("2022-03", "r", "fct_indicator", "e", "rule", "WARN", False, "1 of 2 rows fail", 1, "[]", None)]
 
 
 # -- Data Docs ---------------------------------------------------------------------------------
