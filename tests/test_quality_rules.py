@@ -811,7 +811,9 @@ def test_a_warehouse_from_before_keeps_its_results(tmp_path):
         rows = con.execute(f"select {', '.join(raw_tables.CHECK_RESULTS.names)} from raw.check_results").fetchall()
         con.close()
         # the failing facts' keys were not recorded then
-        assert rows == [("2022-03", "r", "fct_indicator", "e", "rule", "WARN", False, "1 of 2 rows fail", 1, "[]", None)]
+        assert rows == [
+            ("2022-03", "r", "fct_indicator", "e", "rule", "WARN", False, "1 of 2 rows fail", 1, "[]", None)
+        ]
 
 
 # -- Data Docs ---------------------------------------------------------------------------------
