@@ -143,6 +143,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     for entry in queue:
         print(statement_line(entry))
         print(f"    why: {entry['why']}")
+        if entry["correction_status"]:
+            print(f"    {entry['correction_status']}: the gate checks it again when {args.month} runs next")
         print(f"    「{entry['evidence']}」")
     for c in orphans:
         print(f"orphaned: {correction_line(c)}")

@@ -24,20 +24,23 @@ def queue(capsys) -> list[dict]:
     return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 
 
-def served_month(home) -> tuple[list[tuple], list[tuple]]:
+def served_month(home) -> dict[str, list[tuple]]:
+    """The month's rows of the served marts, lineage, quality results and corrections."""
     con = duckdb.connect(str(home / "serving.duckdb"), read_only=True)
     try:
-        facts = con.execute(
-            "select * exclude (indicator_fact_key) from fct_indicator where period = ? order by all", [MONTH]
-        ).fetchall()
-        lineage = con.execute(
-            "select correction_key, correction_status, value, original_value, yoy_pct, original_yoy_pct, "
-            "correction_notes, is_selected from rpt_fact_lineage where period = ? order by all",
-            [MONTH],
-        ).fetchall()
+        return {
+            table: con.execute(f"select * {exclude} from {table} where period = ? order by all", [MONTH]).fetchall()
+            for table, exclude in (
+                ("fct_indicator", ""),
+                ("fct_project_pipeline", ""),
+                ("rpt_fact_lineage", ""),
+                ("rpt_corrections", ""),
+                ("fct_quality_result", "exclude (run_id)"),
+                ("fct_quality_finding", ""),
+            )
+        }
     finally:
         con.close()
-    return facts, lineage
 
 
 def test_corrections_reach_the_served_marts_and_survive_a_deleted_warehouse(home_copy, capsys):
@@ -110,8 +113,10 @@ def test_corrections_reach_the_served_marts_and_survive_a_deleted_warehouse(home
     )
 
     before = served_month(home)
+    assert runner.run_months([MONTH]).success  # the same inputs and journal again: the same marts
+    assert served_month(home) == before
     (home / "warehouse.duckdb").unlink()
-    assert runner.run_months([MONTH]).success
+    assert runner.run_months([MONTH]).success  # a rebuilt warehouse: every correction applies again
     assert served_month(home) == before
 
 

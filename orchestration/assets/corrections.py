@@ -1,6 +1,6 @@
-"""The corrections journal as a raw table: what people decided about the facts
-(`devzone correct`, devzone/corrections.py), loaded whole at every run so that dbt applies what is
-in force between the extracted facts and the marts. The journal lives beside the warehouse, not in
+"""The corrections journal as a raw table: what people decided about the facts (`devzone correct`,
+`devzone add`, devzone/corrections.py), loaded whole at every run so that dbt applies what is in
+force between the extracted facts and the marts. The journal lives beside the warehouse, not in
 it: deleting warehouse.duckdb and running again applies every correction again."""
 
 import dagster as dg
@@ -20,7 +20,8 @@ CORRECTIONS = dg.AssetKey(["corrections_journal", "corrections"])
             group_name="raw",
             kinds={"python", "duckdb"},
             description="Every line of $DEVZONE_HOME/corrections/journal.jsonl (append-only JSON Lines written by "
-            "`devzone correct`) in raw.corrections; dbt's int_corrections decides which are in force.",
+            "`devzone correct` and `devzone add`) in raw.corrections; dbt's int_corrections decides which are in "
+            "force.",
         )
     ],
     pool=WRITER_POOL,
