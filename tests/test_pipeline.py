@@ -391,3 +391,50 @@ def test_a_warning_is_recorded_and_shown_but_does_not_block(home_copy):
         con.close()
     assert rows and all(r[:2] == ("WARN", "warning") for r in rows)
     assert any("reported_rate_pct" in r[2] and "computed_rate_pct" in r[2] for r in rows)
+
+
+def test_engineers_find_row_counts_column_types_and_each_months_quality_in_dagster(built_home):
+    """Dagster's pages of the session's run: the dbt tables with their row counts and the
+    warehouse's column types (views with their columns, not counted), the raw tables with their
+    columns, and the gate with each month's own counts."""
+    from dagster import AssetKey
+
+    from orchestration.definitions import defs
+    from orchestration.runner import instance
+
+    home, _ = built_home
+    events = instance()
+
+    def latest(*path: str) -> dict:
+        event = events.get_latest_materialization_event(AssetKey(list(path)))
+        assert event is not None and event.asset_materialization is not None, path
+        return dict(event.asset_materialization.metadata)
+
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        rows = con.execute("select count(*) from main.fct_indicator").fetchone()[0]
+    finally:
+        con.close()
+    fct = latest("fct_indicator")
+    assert fct["dagster/row_count"].value == rows > 0
+    columns = {c.name: c for c in fct["dagster/column_schema"].value.columns}
+    assert (columns["value"].type, columns["period"].type, columns["is_corrected"].type) == (
+        "DOUBLE",
+        "VARCHAR",
+        "BOOLEAN",
+    )
+    assert columns["period"].description  # dbt's description kept beside the type
+    view = latest("stg_indicator_facts")
+    assert "dagster/row_count" not in view and "correction_key" in {
+        c.name for c in view["dagster/column_schema"].value.columns
+    }
+
+    spec = defs.resolve_assets_def(AssetKey(["raw_reports", "documents"])).specs_by_key[
+        AssetKey(["raw_reports", "documents"])
+    ]
+    raw = {c.name: c for c in spec.metadata["dagster/column_schema"].columns}
+    assert raw["doc_id"].type == "varchar" and not raw["doc_id"].constraints.nullable
+
+    months = latest("quality_gate", "check_results")["months"].value
+    for month in SAMPLE_MONTHS:
+        assert f"| {month} |" in months

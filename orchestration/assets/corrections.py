@@ -6,6 +6,7 @@ it: deleting warehouse.duckdb and running again applies every correction again."
 import dagster as dg
 
 from devzone import corrections, warehouse
+from orchestration.assets.raw import column_schema
 from orchestration.partitions import WRITER_POOL
 from orchestration.resources import WarehouseResource
 
@@ -22,6 +23,7 @@ CORRECTIONS = dg.AssetKey(["corrections_journal", "corrections"])
             description="Every line of $DEVZONE_HOME/corrections/journal.jsonl (append-only JSON Lines written by "
             "`devzone correct` and `devzone add`) in raw.corrections; dbt's int_corrections decides which are in "
             "force.",
+            metadata=column_schema("corrections"),
         )
     ],
     pool=WRITER_POOL,

@@ -15,8 +15,10 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from devzone import settings
 from devzone.quality import engine
+from orchestration.assets.dbt_metadata import attach_table_metadata
 from orchestration.partitions import WRITER_POOL
 from orchestration.project import devzone_dbt
+from orchestration.resources import WarehouseResource
 
 DBT_GROUPS = ("staging", "intermediate", "marts", "reports")
 # Models in a folder named quality are grouped with the gate; those tagged quality are built after
@@ -43,11 +45,12 @@ def warm_up_gate() -> None:
     threading.Thread(target=engine.import_gx, daemon=True).start()
 
 
-def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse_db: WarehouseResource):
     # dbt's unit tests check the models' logic in the test suite (tests/test_dbt_project.py), not on
     # every monthly run. One target folder per home keeps dbt's partial parse between runs.
     args = ["build", "--exclude-resource-type", "unit_test"]
-    yield from dbt.cli(args, context=context, target_path=settings.dbt_target_dir()).stream()
+    events = dbt.cli(args, context=context, target_path=settings.dbt_target_dir()).stream()
+    yield from attach_table_metadata(events, warehouse_db.connect, context.assets_def)
 
 
 @dbt_assets(
@@ -57,11 +60,11 @@ def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     pool=WRITER_POOL,
     exclude=QUALITY_TAG,
 )
-def devzone_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def devzone_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse_db: WarehouseResource):
     """Seeds, staging, intermediate models, marts and reports (dbt tests run as checks), and the
     quality gate's cross-check models; not the gate's results (tag quality)."""
     warm_up_gate()  # the gate runs next
-    yield from dbt_build(context, dbt)
+    yield from dbt_build(context, dbt, warehouse_db)
 
 
 @dbt_assets(
@@ -72,8 +75,8 @@ def devzone_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     pool=WRITER_POOL,
     name="devzone_dbt_quality_models",
 )
-def devzone_dbt_quality_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def devzone_dbt_quality_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse_db: WarehouseResource):
     """The quality gate's results as marts (stg_check_results → fct_quality_result → rpt_quality_month),
     built from raw.check_results once the gate has passed: a second, small dbt step (a few nodes, one
     cheap test) after the gate, whose ERROR checks block it."""
-    yield from dbt_build(context, dbt)
+    yield from dbt_build(context, dbt, warehouse_db)

@@ -3,8 +3,6 @@ facts, marts and cross-check models (once over the months together, then told ap
 check of the gate's asset: an ERROR failure stops the run before dbt builds the quality marts and
 before the serving file is published."""
 
-import json
-
 import dagster as dg
 
 from devzone import settings, warehouse
@@ -13,7 +11,7 @@ from devzone.quality import SUITE_NAMES
 from devzone.quality.data_docs import build_data_docs
 from devzone.quality.gate import validate_months
 from devzone.quality.results import CheckResult
-from orchestration.assets.raw import FACT_TABLES
+from orchestration.assets.raw import FACT_TABLES, column_schema
 from orchestration.partitions import WRITER_POOL
 from orchestration.resources import WarehouseResource
 
@@ -40,6 +38,7 @@ GATE_INPUTS = [
             "months on their extracted facts, fact marts and cross-check models (int_cross_checks); one row per "
             "expectation and month in raw.check_results (severity, success, observed value, failing rows), "
             "from which dbt builds fct_quality_result. Data Docs in <home>/data_docs.",
+            metadata=column_schema("check_results"),
         ),
     ],
     check_specs=[
@@ -71,6 +70,7 @@ def quality_gate(context: dg.AssetExecutionContext, warehouse_db: WarehouseResou
     yield dg.MaterializeResult(
         asset_key=CHECK_RESULTS,
         metadata={
+            "months": dg.MetadataValue.md(month_table(validation.months)),
             "expectations": sum(len(items) for items in results.values()),
             "errors": len(errors),
             "warnings": sum(
@@ -88,7 +88,7 @@ def quality_gate(context: dg.AssetExecutionContext, warehouse_db: WarehouseResou
             check_name=suite,
             passed=not failed,
             severity=dg.AssetCheckSeverity.ERROR if suite_errors else dg.AssetCheckSeverity.WARN,
-            description="; ".join(f"{m} {c.expectation} ({c.severity})" for m, c in failed) or "all expectations hold",
+            description=check_description(failed),
             metadata={
                 "expectations": len(items),
                 "failed_errors": len(suite_errors),
@@ -98,13 +98,51 @@ def quality_gate(context: dg.AssetExecutionContext, warehouse_db: WarehouseResou
         )
 
 
-def failure_table(failed: list[tuple[str, CheckResult]]) -> str:
+def month_table(months) -> str:
+    """Each validated month's own counts, as a Markdown table (a backfill validates many months)."""
+    lines = ["| month | expectations | passed | errors | warnings |", "|---|---|---|---|---|"]
+    for m in months:
+        passed = sum(1 for c in m.checks if c.success)
+        lines.append(f"| {m.period} | {len(m.checks)} | {passed} | {len(m.failed_errors)} | {len(m.failed_warnings)} |")
+    return "\n".join(lines)
+
+
+SHOWN_FAILURES = 5
+
+
+def check_description(failed: list[tuple[str, CheckResult]]) -> str:
+    """The first few failures by month and expectation (what the run's summary prints), and how
+    many more: a backfill can fail one expectation in every month; the metadata lists them all."""
     if not failed:
         return "all expectations hold"
-    lines = ["| month | severity | expectation | observed | failing rows | sample |", "|---|---|---|---|---|---|"]
-    for month, c in failed:
-        sample = json.dumps(c.failing_sample[:2], ensure_ascii=False, default=str).replace("|", "/")
-        lines.append(
-            f"| {month} | {c.severity} | {c.expectation} | {c.observed_value} | {c.failing_count} | {sample[:300]} |"
-        )
+    shown = "; ".join(f"{m} {c.expectation} ({c.severity})" for m, c in failed[:SHOWN_FAILURES])
+    more = len(failed) - SHOWN_FAILURES
+    months = len({m for m, _ in failed})
+    return shown + (f"; and {more} more in {months} months (see the check's metadata)" if more > 0 else "")
+
+
+def cell(value) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "/").replace("\n", " ")[:200]
+
+
+def sample_table(rows: list[dict]) -> str:
+    """Failing rows as a Markdown table, their columns in first-seen order."""
+    if not rows:
+        return ""
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(row.get(c)) for c in columns) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def failure_table(failed: list[tuple[str, CheckResult]]) -> str:
+    """Each failed expectation of the suite by month: what was observed and its failing rows."""
+    if not failed:
+        return "all expectations hold"
+    parts = []
+    for month, c in failed:
+        parts.append(f"**{month} · {c.severity} · {c.expectation}**: {cell(c.observed_value)} ({c.failing_count} rows)")
+        if c.failing_sample:
+            parts.append(sample_table(c.failing_sample))
+    return "\n\n".join(parts)

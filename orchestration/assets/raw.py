@@ -3,7 +3,7 @@ current documents (extracted_facts). dbt's sources map to these assets one table
 
 import dagster as dg
 
-from devzone import settings, warehouse
+from devzone import raw_tables, settings, warehouse
 from orchestration.assets.landing import landing_reports
 from orchestration.partitions import WRITER_POOL, monthly, months_label
 from orchestration.resources import WarehouseResource
@@ -21,10 +21,29 @@ FACT_TABLES = {
 }
 
 
+def column_schema(table: str) -> dict:
+    """The raw table's columns (devzone/raw_tables.py: name, DuckDB type, note) as Dagster's column
+    schema, for the asset's page (the dbt models get theirs from dbt)."""
+    columns = [
+        dg.TableColumn(
+            c.name, c.type, description=c.note or None, constraints=dg.TableColumnConstraints(nullable=not c.not_null)
+        )
+        for c in raw_tables.BY_NAME[table].columns
+    ]
+    return {"dagster/column_schema": dg.TableSchema(columns=columns), "dagster/table_name": f"raw.{table}"}
+
+
 def table_specs(op: str, tables: dict[str, str], deps) -> list[dg.AssetSpec]:
     """One asset per raw table (dbt sources map to them one to one), written by one op."""
     return [
-        dg.AssetSpec([op, table], deps=deps, description=text, group_name="raw", kinds={"python", "duckdb"})
+        dg.AssetSpec(
+            [op, table],
+            deps=deps,
+            description=text,
+            group_name="raw",
+            kinds={"python", "duckdb"},
+            metadata=column_schema(table),
+        )
         for table, text in tables.items()
     ]
 
