@@ -220,6 +220,8 @@ CHECK_RESULTS = RawTable(
             note="the correction keys of the facts in every failing row, sorted, comma-separated",
             added_later=True,
         ),
+        _col("rule_zh", note="the rule in Chinese (the suite's meta.rule_zh)", added_later=True),
+        _col("observed_zh", note="the observed value in Chinese", added_later=True),
     ),
     ("period", "suite", "expectation"),
     note=(

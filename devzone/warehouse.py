@@ -299,6 +299,8 @@ def store_check_results(con: duckdb.DuckDBPyConnection, period: str, run_id: str
             c.failing_count,
             json.dumps(c.failing_sample, ensure_ascii=False, default=str),
             ",".join(c.failing_keys) or None,
+            c.rule_zh,
+            c.observed_zh,
         )
         for c in checks
     ]

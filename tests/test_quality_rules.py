@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -176,6 +177,8 @@ def test_suites_are_gx_suite_json_with_severity_and_rule(ref):
         assert suite.name == name and len(suite.expectations) == len(data["expectations"])
         for e in data["expectations"]:
             assert e["meta"]["severity"] in ("error", "warn") and len(e["meta"]["rule"]) > 20
+            # the managers read the rule in Chinese: no English word in it (codes and units aside)
+            assert len(e["meta"]["rule_zh"]) > 5 and not re.search(r"[A-Za-z]{4,}", e["meta"]["rule_zh"])
             for value in e["kwargs"].values():
                 if isinstance(value, dict) and "$PARAMETER" in value:
                     assert value["$PARAMETER"] in parameters
@@ -557,6 +560,7 @@ def test_zone_larger_than_its_city_is_an_error(con, ref):
         [JUNE],
     ).fetchall()
     assert len(keys) == 2 and check.failing_keys == sorted(k for (k,) in keys)
+    assert "1行未通过" in check.observed_zh and "开发区数值不超过所在市开发区合计" in check.rule_zh
 
 
 def test_city_growth_contradicting_its_zones_is_a_warning(con, ref):
@@ -766,10 +770,12 @@ def test_results_go_to_raw_check_results_and_dbt_builds_the_quality_marts(home, 
         "suite_name",
         "expectation_name",
         "rule",
+        "rule_zh",
         "severity",
         "is_success",
         "status",
         "observed_value",
+        "observed_zh",
         "failing_count",
         "failing_sample",
         "failing_keys",
@@ -780,6 +786,7 @@ def test_results_go_to_raw_check_results_and_dbt_builds_the_quality_marts(home, 
         _, key, status, failing, keys = rows[c.expectation]
         assert key == hashlib.md5(f"{JUNE}|cross_checks|{c.expectation}".encode()).hexdigest()
         assert keys == (",".join(c.failing_keys) or None)
+        assert c.rule_zh and c.observed_zh.startswith("检查") and "rows" not in c.observed_zh
         assert status == ("passed" if c.success else "failed" if c.severity == "ERROR" else "warning")
         assert json.loads(failing) == json.loads(json.dumps(c.failing_sample, ensure_ascii=False, default=str))
     warned = len(validation.failed_warnings)
@@ -810,9 +817,9 @@ def test_a_warehouse_from_before_keeps_its_results(tmp_path):
         con = warehouse.connect(path)
         rows = con.execute(f"select {', '.join(raw_tables.CHECK_RESULTS.names)} from raw.check_results").fetchall()
         con.close()
-        # the failing facts' keys were not recorded then
+        # the failing facts' keys and the Chinese texts were not recorded then
         assert rows == [
-            ("2022-03", "r", "fct_indicator", "e", "rule", "WARN", False, "1 of 2 rows fail", 1, "[]", None)
+            ("2022-03", "r", "fct_indicator", "e", "rule", "WARN", False, "1 of 2 rows fail", 1, "[]", None, None, None)
         ]
 
 

@@ -50,6 +50,9 @@ class CheckResult:
     # the correction keys of the facts in every failing row (not only the sample), sorted: what
     # `devzone review` lists and an --accept acknowledges
     failing_keys: list[str] = field(default_factory=list)
+    # the rule and the observed value in Chinese, for the managers (数据质量, the bulletin's appendix)
+    rule_zh: str = ""
+    observed_zh: str = ""
 
     @property
     def name(self) -> str:
@@ -181,44 +184,45 @@ def raised_exception(info: Any) -> dict | None:
 
 
 def to_check_result(suite: str, result: Any, frame: pd.DataFrame) -> CheckResult:
-    """One GX ExpectationValidationResult as a CheckResult: observed value, failing count and rows."""
+    """One GX ExpectationValidationResult as a CheckResult: observed value (in English and in
+    Chinese), failing count and rows."""
     config = result.expectation_config
     meta = config.meta or {}
     kwargs = config.kwargs or {}
     details = result.result or {}
-    severity = SEVERITIES[meta.get("severity", "error")]
-    expectation = meta.get("expectation") or f"{config.type}({', '.join(columns_of(kwargs))})"
-    rule = meta.get("rule", "")
+
+    def made(success: bool, observed: str, observed_zh: str, failing: int = 0, rows=(), keys=()) -> CheckResult:
+        return CheckResult(
+            suite,
+            meta.get("expectation") or f"{config.type}({', '.join(columns_of(kwargs))})",
+            meta.get("rule", ""),
+            SEVERITIES[meta.get("severity", "error")],
+            success,
+            observed,
+            failing,
+            list(rows),
+            list(keys),
+            meta.get("rule_zh", ""),
+            observed_zh,
+        )
+
     exception = raised_exception(result.exception_info)
     if exception:
         message = (exception.get("exception_message") or "").strip().splitlines()
-        return CheckResult(
-            suite,
-            expectation,
-            rule,
-            severity,
-            False,
-            f"could not be evaluated: {message[0] if message else 'error'}"[:300],
-            0,
-            [],
-        )
+        said = message[0] if message else "error"
+        return made(False, f"could not be evaluated: {said}"[:300], f"无法校验：{said}"[:300])
     if config.type == "expect_table_columns_to_match_set":
         missing = sorted((details.get("details") or {}).get("mismatched", {}).get("missing", []) or [])
-        observed = (
-            f"missing columns: {', '.join(missing)}"
-            if missing
-            else f"all {len(kwargs.get('column_set', []))} columns present"
-        )
-        return CheckResult(
-            suite,
-            expectation,
-            rule,
-            severity,
-            bool(result.success),
-            observed,
-            len(missing),
-            [{"missing_column": c} for c in missing[:SAMPLE_SIZE]],
-        )
+        if missing:
+            return made(
+                bool(result.success),
+                f"missing columns: {', '.join(missing)}",
+                f"缺少字段：{'、'.join(missing)}",
+                len(missing),
+                [{"missing_column": c} for c in missing[:SAMPLE_SIZE]],
+            )
+        n = len(kwargs.get("column_set", []))
+        return made(bool(result.success), f"all {n} columns present", f"{n}个字段齐全")
     checked = details.get("element_count")
     if check_of(kwargs) is not None and "check" in frame.columns:
         checked = int((frame["check"] == check_of(kwargs)).sum())
@@ -226,26 +230,24 @@ def to_check_result(suite: str, result: Any, frame: pd.DataFrame) -> CheckResult
     indices = list(details.get("unexpected_index_list") or [])
     if result.success:
         if checked is not None:
-            observed = f"{checked} rows checked, all pass"
-        elif kwargs.get("row_condition") is None:
-            observed = f"{len(frame)} rows checked, all pass"
-        else:
-            observed = "all rows the row_condition selects pass"
-        return CheckResult(suite, expectation, rule, severity, True, observed, 0, [])
+            return made(True, f"{checked} rows checked, all pass", f"检查{checked}行，全部通过")
+        if kwargs.get("row_condition") is None:
+            return made(True, f"{len(frame)} rows checked, all pass", f"检查{len(frame)}行，全部通过")
+        return made(True, "all rows the row_condition selects pass", "所检查的行全部通过")
     observed = f"{failing} of {checked} rows fail" if checked is not None else f"{failing} rows fail"
+    observed_zh = f"检查{checked}行，{failing}行未通过" if checked is not None else f"{failing}行未通过"
     list_column = meta.get("list_column")
     if list_column and list_column in frame.columns and indices:
         names = list(dict.fromkeys(frame.loc[[i for i in indices if i in frame.index], list_column].tolist()))
         observed += f": {short(names)}"
+        observed_zh += f"：{short(names)}"
     elif details.get("partial_unexpected_list"):
         observed += f", e.g. {short(details['partial_unexpected_list'][:3], 120)}"
-    return CheckResult(
-        suite,
-        expectation,
-        rule,
-        severity,
+        observed_zh += f"，例如 {short(details['partial_unexpected_list'][:3], 120)}"
+    return made(
         False,
         observed,
+        observed_zh,
         failing,
         sample(frame, indices, meta, kwargs),
         failing_keys(frame, indices),

@@ -1,7 +1,8 @@
 """The suites: `expectations/<suite>.json` read, checked, and built into GX `ExpectationSuite`s, and
 the values of their `$PARAMETER`s for a month.
 
-Every expectation carries `meta: {"severity": "error"|"warn", "rule": "<what it checks and why>"}`;
+Every expectation carries `meta: {"severity": "error"|"warn", "rule": "<what it checks and why>",
+"rule_zh": "<the same in Chinese>"}`;
 `build_suite` mirrors the severity into GX's own `severity` field (critical / warning), the rule
 into `notes` (both shown by Data Docs) and the expectation's readable id into `meta.expectation`
 (carried into each result, to name it). Values that depend on the seeds or on the month are suite
@@ -86,16 +87,23 @@ def readable_ids(expectations: Iterable[Mapping[str, Any]]) -> list[str]:
     return ids
 
 
+# Every expectation states its rule twice: in English for the engineers (README, Data Docs) and in
+# Chinese for the managers (数据质量, the bulletin's appendix): both are the suite's, nowhere else.
+RULE_KEYS = ("rule", "rule_zh")
+
+
 def read_suite_json(name: str, folder: str | Path = EXPECTATIONS_DIR) -> dict:
-    """A suite's JSON, checked: its name matches the file, every expectation has a severity and a rule."""
+    """A suite's JSON, checked: its name matches the file, every expectation has a severity and a
+    rule in English and in Chinese."""
     data = json.loads((Path(folder) / f"{name}.json").read_text(encoding="utf-8"))
     if data.get("name") != name:
         raise ValueError(f"{name}.json: suite name is {data.get('name')!r}")
     for i, e in enumerate(data.get("expectations", [])):
         meta = e.get("meta") or {}
-        if meta.get("severity") not in SEVERITIES or not str(meta.get("rule", "")).strip():
+        if meta.get("severity") not in SEVERITIES or not all(str(meta.get(k, "")).strip() for k in RULE_KEYS):
             raise ValueError(
-                f"{name}.json: expectation {i} ({e.get('type')}) needs meta.severity error|warn and meta.rule"
+                f"{name}.json: expectation {i} ({e.get('type')}) needs meta.severity error|warn, meta.rule "
+                "and meta.rule_zh"
             )
     return data
 

@@ -24,6 +24,7 @@ select
     results.suite_name,
     results.expectation_name,
     results.rule,
+    results.rule_zh,
     results.severity,
     results.is_success,
     case
@@ -33,6 +34,7 @@ select
         else 'warning'
     end as status,
     results.observed_value,
+    results.observed_zh,
     cast(results.failing_count as integer) as failing_count,
     results.failing_sample,
     results.failing_keys,

@@ -11,5 +11,7 @@ select
     observed_value,
     failing_count,
     failing_sample,
-    failing_keys
+    failing_keys,
+    rule_zh,
+    observed_zh
 from {{ source('raw', 'check_results') }}
