@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import format as fmt
@@ -85,6 +85,10 @@ class BulletinData:
     quality: pd.DataFrame
     problems: pd.DataFrame
     documents: pd.DataFrame
+    # the month's indicator facts people corrected or added (data.corrected_indicators) and the
+    # campaign's corrected statements of the areas' own totals (rpt_fact_lineage)
+    corrections: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pipeline_corrections: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # ---- wording -------------------------------------------------------------------------------------
@@ -104,15 +108,17 @@ def growth(yoy) -> str:
     return f"同比{'增长' if yoy > 0 else '下降'} {fmt.pct(abs(float(yoy)))}"
 
 
-def figure(name: str, v, unit: str, yoy, counts: frozenset[str]) -> str | None:
+def figure(
+    name: str, v, unit: str, yoy, counts: frozenset[str], value_mark: str = "", yoy_mark: str = ""
+) -> str | None:
     """规上工业增加值 94.35 亿元，同比增长 3.6% — or whichever part is known, or None; a value in a unit
-    of `counts` is a whole number."""
+    of `counts` is a whole number. A mark (a corrected number's footnote marker) follows its number."""
     if fmt.missing(v) and fmt.missing(yoy):
         return None
     if fmt.missing(v):
-        return f"{name}{growth(yoy)}"
-    stated = f"{name} {fmt.value(v, unit, counts)}"
-    return stated if fmt.missing(yoy) else f"{stated}，{growth(yoy)}"
+        return f"{name}{growth(yoy)}{yoy_mark}"
+    stated = f"{name} {fmt.value(v, unit, counts)}{value_mark}"
+    return stated if fmt.missing(yoy) else f"{stated}，{growth(yoy)}{yoy_mark}"
 
 
 def rate(v) -> str:
@@ -136,6 +142,95 @@ def subsection_numbers():
     return (f"（{ordinal}）" for ordinal in CHINESE_ORDINALS)
 
 
+def code(v) -> str | None:
+    """An area's code, None for the province (or a zone's key, None for an area's own total)."""
+    return text(v)
+
+
+# ---- corrected numbers: a marker and a footnote ---------------------------------------------------
+
+
+class Footnotes:
+    """The numbers people corrected or added (devzone correct / add) that the bulletin states: each
+    corrected fact gets a footnote number in the order the bulletin first states it, its numbers
+    the marker with that number (✎¹), and the footnote says what was corrected, by whom, when and
+    why."""
+
+    def __init__(self, data: BulletinData) -> None:
+        self.data = data
+        self.facts: dict[tuple, dict] = {}
+        for row in data.corrections.to_dict("records"):
+            area = ("zone", code(row["zone_key"])) if code(row["zone_key"]) else ("city", code(row["city_code"]))
+            self.facts[("indicator", area, row["indicator_code"], row["basis"])] = row
+        for row in data.pipeline_corrections.to_dict("records"):
+            shown = fmt.figure_of(row["stage"], row["measure"])
+            if shown:
+                self.facts.setdefault(("campaign", code(row["city_code"]), row["scope"], shown), row)
+        self.numbers: dict[tuple, int] = {}
+        self.notes: list[str] = []
+
+    def _mark(self, key: tuple) -> str:
+        row = self.facts.get(key)
+        if row is None:
+            return ""
+        if key not in self.numbers:
+            self.numbers[key] = len(self.numbers) + 1
+            self.notes.append(f"{labels.footnote_mark(self.numbers[key])} {self._note(key, row)}")
+        return labels.footnote_mark(self.numbers[key])
+
+    def indicator(self, area_code, indicator_code: str, number: str, basis: str = "actual", zone: bool = False) -> str:
+        """The marker of an area's (a city's code, None for the province; or a zone's key) value
+        (`number`="value") or growth ("yoy") of an indicator, or "" when people did not correct it."""
+        key = ("indicator", ("zone" if zone else "city", code(area_code)), indicator_code, basis)
+        row = self.facts.get(key)
+        return self._mark(key) if row is not None and row[f"{number}_marked"] else ""
+
+    def campaign(self, area_code, scope: str, shown: str) -> str:
+        """The marker of a campaign figure (a column of rpt_pipeline_conversion) of an area."""
+        return self._mark(("campaign", code(area_code), scope, shown))
+
+    def _note(self, key: tuple, row: dict) -> str:
+        counts = self.data.count_units
+        place = "·".join(p for p in (text(row["city_name"]) or "全省", text(row.get("zone_name"))) if p)
+        if key[0] == "campaign":
+            name = labels.statement_label(None, None, row["scope"], row["stage"], row["measure"])
+            said = [
+                labels.changed(
+                    labels.VALUE_WORD,
+                    fmt.value(row["original_value"], row["unit"], counts),
+                    fmt.value(row["value"], row["unit"], counts),
+                )
+            ]
+        else:
+            name = labels.statement_label(
+                self.data.indicators.get(row["indicator_code"], (row["indicator_code"], ""))[0],
+                row["basis"],
+                None,
+                None,
+                None,
+            )
+            if bool(row["is_added"]):
+                said = [
+                    labels.ADDED_FACT
+                    + f"（{figure(labels.VALUE_WORD, row['value'], row['unit'], row['yoy_pct'], counts)}）"
+                ]
+            else:
+                said = []
+                if row["value"] != row["original_value"]:
+                    said.append(
+                        labels.changed(
+                            labels.VALUE_WORD,
+                            fmt.value(row["original_value"], row["unit"], counts),
+                            fmt.value(row["value"], row["unit"], counts),
+                        )
+                    )
+                if bool(row["yoy_marked"]):
+                    said.append(
+                        labels.changed(labels.YOY_WORD, fmt.pct(row["original_yoy_pct"]), fmt.pct(row["yoy_pct"]))
+                    )
+        return f"{place}·{name}：{joined([joined(said, '，'), fmt.correction_notes_text(row['correction_notes'])], '。')}。"
+
+
 # ---- the bulletin --------------------------------------------------------------------------------
 
 
@@ -149,12 +244,14 @@ def build_bulletin(data: BulletinData) -> Bulletin:
         stamp.append(f"运行编号：{data.run_id}")
     blocks: list[Block] = [Heading(title, 1), Paragraph("｜".join(stamp))]
     number = iter(CHINESE_ORDINALS)  # 一、二、三…
-    blocks += _overview(data, next(number))
-    blocks += _cities(data, next(number))
-    blocks += _zones(data, next(number))
-    blocks += _pipeline(data, next(number))
-    blocks += _quality(data, next(number))
-    blocks += _notes()
+    notes = Footnotes(data)
+    blocks += _overview(data, next(number), notes)
+    blocks += _cities(data, next(number), notes)
+    blocks += _zones(data, next(number), notes)
+    blocks += _pipeline(data, next(number), notes)
+    blocks += _quality(data, next(number), notes)
+    blocks += _corrections(notes)
+    blocks += _notes(bool(notes.notes))
     return Bulletin(title=title, published_at=data.published_at, blocks=tuple(blocks))
 
 
@@ -162,30 +259,32 @@ def _reporting_cities(data: BulletinData) -> pd.DataFrame:
     return data.kpis[~data.kpis["is_province"].astype(bool) & data.kpis["has_report"].astype(bool)]
 
 
-def _headline_figures(data: BulletinData, row) -> list[str]:
+def _headline_figures(data: BulletinData, row, notes: Footnotes) -> list[str]:
     parts = []
-    for code in data.headline:
-        name, unit = data.indicators[code]
-        parts.append(figure(name, row[code], unit, row[f"{code}_yoy_pct"], data.count_units))
+    for indicator in data.headline:
+        name, unit = data.indicators[indicator]
+        marks = (notes.indicator(row["city_code"], indicator, number) for number in ("value", "yoy"))
+        parts.append(figure(name, row[indicator], unit, row[f"{indicator}_yoy_pct"], data.count_units, *marks))
     return [p for p in parts if p]
 
 
-def _targets(data: BulletinData, row) -> str | None:
+def _targets(data: BulletinData, row, notes: Footnotes) -> str | None:
     parts = []
-    for code in data.targets:
-        target = row[f"{code}_target_yoy_pct"]
+    for indicator in data.targets:
+        target = row[f"{indicator}_target_yoy_pct"]
         if not fmt.missing(target):
-            parts.append(f"{data.indicators[code][0]}目标增速 {fmt.pct(target)}")
+            mark = notes.indicator(row["city_code"], indicator, "yoy", basis="target")
+            parts.append(f"{data.indicators[indicator][0]}目标增速 {fmt.pct(target)}{mark}")
     return f"{joined(parts, '，')}。" if parts else None
 
 
-def _overview(data: BulletinData, ordinal: str) -> list[Block]:
+def _overview(data: BulletinData, ordinal: str, notes: Footnotes) -> list[Block]:
     blocks: list[Block] = [Heading(f"{ordinal}、总体情况", 2)]
     province = data.kpis[data.kpis["is_province"].astype(bool)]
-    figures = _headline_figures(data, province.iloc[0]) if not province.empty else []
+    figures = _headline_figures(data, province.iloc[0], notes) if not province.empty else []
     if figures:
         sentence = f"{data.span}，全省开发区{joined(figures)}。"
-        blocks.append(Paragraph(joined([sentence, _targets(data, province.iloc[0])], "")))
+        blocks.append(Paragraph(joined([sentence, _targets(data, province.iloc[0], notes)], "")))
     else:
         blocks.append(Paragraph("本月各市报告未给出全省开发区的汇总数，以下按各市报告分列。"))
 
@@ -206,29 +305,33 @@ def _overview(data: BulletinData, ordinal: str) -> list[Block]:
     return blocks
 
 
-def _cities(data: BulletinData, ordinal: str) -> list[Block]:
+def _cities(data: BulletinData, ordinal: str, notes: Footnotes) -> list[Block]:
     blocks: list[Block] = [Heading(f"{ordinal}、各市情况", 2)]
     reporting = _reporting_cities(data)
     if reporting.empty:
         return blocks + [Paragraph("本月没有收到各市的报告。")]
     rows = []
     for _, row in reporting.iterrows():
-        figures = _headline_figures(data, row)
+        figures = _headline_figures(data, row, notes)
         if figures:
-            blocks.append(Paragraph(joined([f"{row['city_name']}：{joined(figures)}。", _targets(data, row)], "")))
+            blocks.append(
+                Paragraph(joined([f"{row['city_name']}：{joined(figures)}。", _targets(data, row, notes)], ""))
+            )
         else:
             blocks.append(Paragraph(f"{row['city_name']}：本月报告中没有主要指标的全市合计数。"))
-        for code in data.headline:
-            name, unit = data.indicators[code]
-            v, yoy = row[code], row[f"{code}_yoy_pct"]
+        for indicator in data.headline:
+            name, unit = data.indicators[indicator]
+            v, yoy = row[indicator], row[f"{indicator}_yoy_pct"]
             if not (fmt.missing(v) and fmt.missing(yoy)):
                 rows.append(
                     (
                         row["city_name"],
                         name,
                         unit,
-                        fmt.num(v, fmt.decimals_for(unit, data.count_units)),
-                        fmt.num(yoy, 1),
+                        fmt.num(v, fmt.decimals_for(unit, data.count_units))
+                        + ("" if fmt.missing(v) else notes.indicator(row["city_code"], indicator, "value")),
+                        fmt.num(yoy, 1)
+                        + ("" if fmt.missing(yoy) else notes.indicator(row["city_code"], indicator, "yoy")),
                     )
                 )
     if rows:
@@ -236,24 +339,23 @@ def _cities(data: BulletinData, ordinal: str) -> list[Block]:
     return blocks
 
 
-def _zones(data: BulletinData, ordinal: str) -> list[Block]:
+def _zones(data: BulletinData, ordinal: str, notes: Footnotes) -> list[Block]:
     blocks: list[Block] = [Heading(f"{ordinal}、开发区", 2)]
     number = subsection_numbers()
     unlisted: list[str] = []
-    for code in data.ranked:
-        ranked = data.zones[data.zones["indicator_code"] == code]
+    for indicator in data.ranked:
+        ranked = data.zones[data.zones["indicator_code"] == indicator]
         if ranked.empty:
             continue
-        name, unit = data.indicators[code]
+        name, unit = data.indicators[indicator]
         top = ranked.head(TOP_ZONES)
         blocks.append(Heading(f"{next(number)}{name}", 3))
         intro = f"本月共有 {len(ranked)} 个开发区报告了{name}，按累计值排前 {len(top)} 位的如下。"
         fastest = ranked[ranked["yoy_rank_in_province"] == 1]
         if not fastest.empty:
             top_growth = fastest.iloc[0]
-            intro += (
-                f"增速最快的是{top_growth['city_name']}{top_growth['zone_name']}（{growth(top_growth['yoy_pct'])}）。"
-            )
+            mark = notes.indicator(top_growth["zone_key"], indicator, "yoy", zone=True)
+            intro += f"增速最快的是{top_growth['city_name']}{top_growth['zone_name']}（{growth(top_growth['yoy_pct'])}{mark}）。"
         blocks.append(Paragraph(intro))
         rows = []
         for _, z in top.iterrows():
@@ -262,8 +364,14 @@ def _zones(data: BulletinData, ordinal: str) -> list[Block]:
                     str(int(z["rank_in_province"])),
                     z["zone_name"],
                     z["city_name"],
-                    fmt.num(z["value"], fmt.decimals_for(unit, data.count_units)),
-                    fmt.num(z["yoy_pct"], 1),
+                    fmt.num(z["value"], fmt.decimals_for(unit, data.count_units))
+                    + (
+                        "" if fmt.missing(z["value"]) else notes.indicator(z["zone_key"], indicator, "value", zone=True)
+                    ),
+                    fmt.num(z["yoy_pct"], 1)
+                    + (
+                        "" if fmt.missing(z["yoy_pct"]) else notes.indicator(z["zone_key"], indicator, "yoy", zone=True)
+                    ),
                     fmt.num(z["share_of_city_pct"], 1),
                 )
             )
@@ -280,28 +388,33 @@ def _zones(data: BulletinData, ordinal: str) -> list[Block]:
     return blocks
 
 
-def _stage_figures(row) -> list[str]:
+def _stage_figures(row, mark) -> list[str]:
+    """The stages' figures of a row of rpt_pipeline_conversion; `mark(column)` is the marker of a
+    corrected figure ("" for the others)."""
     parts = []
     for stage, name, _ in STAGES:
         projects, investment = row[f"{stage}_projects"], row[f"{stage}_investment"]
         said = joined(
             [
-                None if fmt.missing(projects) else f"{name}项目 {fmt.count(projects, '个')}",
-                None if fmt.missing(investment) else f"投资 {fmt.yi(investment)}",
+                None if fmt.missing(projects) else f"{name}项目 {fmt.count(projects, '个')}{mark(f'{stage}_projects')}",
+                None if fmt.missing(investment) else f"投资 {fmt.yi(investment)}{mark(f'{stage}_investment')}",
             ],
             "、",
         )
         if not said:
             continue
         if stage == "started" and not fmt.missing(row["started_completed_investment"]):
-            said += f"（已完成投资 {fmt.yi(row['started_completed_investment'])}）"
+            said += (
+                f"（已完成投资 {fmt.yi(row['started_completed_investment'])}{mark('started_completed_investment')}）"
+            )
         if stage == "in_production" and not fmt.missing(row["in_production_expected_annual_output"]):
-            said += f"（预计年产值 {fmt.yi(row['in_production_expected_annual_output'])}）"
+            output = row["in_production_expected_annual_output"]
+            said += f"（预计年产值 {fmt.yi(output)}{mark('in_production_expected_annual_output')}）"
         parts.append(said)
     return parts
 
 
-def _rate_sentence(row) -> str | None:
+def _rate_sentence(row, mark) -> str | None:
     parts = []
     for stage, _, rate_name in STAGES:
         reported, computed, gap = (
@@ -309,15 +422,20 @@ def _rate_sentence(row) -> str | None:
         )
         if fmt.missing(reported):
             continue
-        said = f"{rate_name} {rate(reported)}"
+        said = f"{rate_name} {rate(reported)}{mark(f'{stage}_reported_rate_pct')}"
         if not fmt.missing(computed):
-            said += f"（按数据计算 {rate(computed)}"
+            said += f"（按数据计算 {rate(computed)}{mark(f'{stage}_computed_rate_pct')}"
             said += f"，相差 {fmt.pp(gap)}，请核对）" if fmt.rate_gap(gap, row["rate_tolerance_pp"]) else "）"
         parts.append(said)
     return f"{joined(parts, '，')}。" if parts else None
 
 
-def _pipeline(data: BulletinData, ordinal: str) -> list[Block]:
+def _campaign_marks(notes: Footnotes, row):
+    """`mark(column)`: the marker of a corrected figure of a row of rpt_pipeline_conversion."""
+    return lambda column: "" if fmt.missing(row[column]) else notes.campaign(row["city_code"], row["scope"], column)
+
+
+def _pipeline(data: BulletinData, ordinal: str, notes: Footnotes) -> list[Block]:
     blocks: list[Block] = [Heading(f"{ordinal}、“三个一批”进展", 2)]
     if data.pipeline.empty:
         return blocks + [Paragraph("本月报告中没有“三个一批”（签约一批、开工一批、投产一批）的数据。")]
@@ -333,7 +451,8 @@ def _pipeline(data: BulletinData, ordinal: str) -> list[Block]:
         counts, rates = [], []
         for _, row in rows.iterrows():
             area = row["city_name"]
-            stages = _stage_figures(row)
+            mark = _campaign_marks(notes, row)
+            stages = _stage_figures(row, mark)
             if scope == "event" and not (
                 fmt.missing(row["all_stages_projects"]) and fmt.missing(row["all_stages_investment"])
             ):
@@ -343,23 +462,26 @@ def _pipeline(data: BulletinData, ordinal: str) -> list[Block]:
                         [
                             None
                             if fmt.missing(row["all_stages_projects"])
-                            else f"合计项目 {fmt.count(row['all_stages_projects'], '个')}",
+                            else f"合计项目 {fmt.count(row['all_stages_projects'], '个')}{mark('all_stages_projects')}",
                             None
                             if fmt.missing(row["all_stages_investment"])
-                            else f"总投资 {fmt.yi(row['all_stages_investment'])}",
+                            else f"总投资 {fmt.yi(row['all_stages_investment'])}{mark('all_stages_investment')}",
                         ],
                         "、",
                     ),
                 )
             if stages:
-                blocks.append(Paragraph(joined([f"{area}：{joined(stages)}。", _rate_sentence(row)], "")))
+                blocks.append(Paragraph(joined([f"{area}：{joined(stages)}。", _rate_sentence(row, mark)], "")))
             counts.append(
                 (
                     area,
                     *(
                         c
                         for stage, _, _ in STAGES
-                        for c in (fmt.num(row[f"{stage}_projects"], 0), fmt.num(row[f"{stage}_investment"], 2))
+                        for c in (
+                            fmt.num(row[f"{stage}_projects"], 0) + mark(f"{stage}_projects"),
+                            fmt.num(row[f"{stage}_investment"], 2) + mark(f"{stage}_investment"),
+                        )
                     ),
                 )
             )
@@ -374,7 +496,16 @@ def _pipeline(data: BulletinData, ordinal: str) -> list[Block]:
                     if fmt.missing(gap)
                     else labels.RATE_CHECK_LABELS[fmt.rate_gap(gap, row["rate_tolerance_pp"])]
                 )
-                rates.append((area, rate_name, rate(reported), rate(computed), gap_pp(gap), verdict))
+                rates.append(
+                    (
+                        area,
+                        rate_name,
+                        rate(reported) + mark(f"{stage}_reported_rate_pct"),
+                        rate(computed) + mark(f"{stage}_computed_rate_pct"),
+                        gap_pp(gap),
+                        verdict,
+                    )
+                )
         header = ("地区", *(f"{name}{what}" for _, name, _ in STAGES for what in ("项目（个）", "投资（亿元）")))
         blocks.append(Table(header, tuple(counts)))
         if rates:
@@ -382,11 +513,12 @@ def _pipeline(data: BulletinData, ordinal: str) -> list[Block]:
     return blocks
 
 
-def _rate_gaps(data: BulletinData) -> tuple[list[str], int]:
+def _rate_gaps(data: BulletinData, notes: Footnotes) -> tuple[list[str], int]:
     """The reported rates that differ from the computed ones, and how many rates could be checked."""
     flagged, checked = [], 0
     scope_names = dict(SCOPES)
     for _, row in data.pipeline.iterrows():
+        mark = _campaign_marks(notes, row)
         for stage, _, rate_name in STAGES:
             gap = row[f"{stage}_rate_gap_pp"]
             if fmt.missing(gap):
@@ -395,21 +527,25 @@ def _rate_gaps(data: BulletinData) -> tuple[list[str], int]:
             if fmt.rate_gap(gap, row["rate_tolerance_pp"]):
                 flagged.append(
                     f"{row['city_name']}（{scope_names.get(row['scope'], row['scope'])}）{rate_name}：报告 "
-                    f"{rate(row[f'{stage}_reported_rate_pct'])}，计算 {rate(row[f'{stage}_computed_rate_pct'])}，相差 {fmt.pp(gap)}。"
+                    f"{rate(row[f'{stage}_reported_rate_pct'])}{mark(f'{stage}_reported_rate_pct')}，"
+                    f"计算 {rate(row[f'{stage}_computed_rate_pct'])}{mark(f'{stage}_computed_rate_pct')}，相差 {fmt.pp(gap)}。"
                 )
     return flagged, checked
 
 
-def _quality(data: BulletinData, ordinal: str) -> list[Block]:
+def _quality(data: BulletinData, ordinal: str, notes: Footnotes) -> list[Block]:
     blocks: list[Block] = [Heading(f"{ordinal}、数据质量与异常", 2)]
     if data.quality.empty:
         blocks.append(Paragraph("本月没有校验结果。"))
     else:
         q = data.quality.iloc[0]
+        acknowledged = int(q["acknowledged"]) if "acknowledged" in q and not fmt.missing(q["acknowledged"]) else 0
         blocks.append(
             Paragraph(
                 f"本月共 {int(q['expectations'])} 项校验：通过 {int(q['passed'])} 项，错误 {int(q['errors'])} 项，"
-                f"警告 {int(q['warnings'])} 项，校验状态：{q['quality_status']}。"
+                f"警告 {int(q['warnings'])} 项"
+                + (f"，已确认原文无误的警告 {acknowledged} 项" if acknowledged else "")
+                + f"，校验状态：{q['quality_status']}。"
             )
         )
     if data.problems.empty:
@@ -431,7 +567,7 @@ def _quality(data: BulletinData, ordinal: str) -> list[Block]:
             )
             blocks.append(Paragraph(f"{said}。{details}。" if details else f"{said}。", bullet=True))
 
-    flagged, checked = _rate_gaps(data)
+    flagged, checked = _rate_gaps(data, notes)
     if flagged:
         blocks.append(Paragraph("“三个一批”报告比率与计算比率不一致："))
         blocks += [Paragraph(f, bullet=True) for f in flagged]
@@ -453,7 +589,14 @@ def _quality(data: BulletinData, ordinal: str) -> list[Block]:
     return blocks
 
 
-def _notes() -> list[Block]:
+def _corrections(notes: Footnotes) -> list[Block]:
+    """The footnotes of the corrected numbers, in the order the bulletin states them."""
+    if not notes.notes:
+        return []
+    return [Heading(labels.FOOTNOTES_HEADING, 2), *(Paragraph(note) for note in notes.notes)]
+
+
+def _notes(corrected: bool = False) -> list[Block]:
     return [
         Heading("说明", 2),
         Paragraph(
@@ -462,6 +605,7 @@ def _notes() -> list[Block]:
         ),
         Paragraph("本稿为草稿，使用前请与各市报告原文核对（“溯源”页可查看每个数字的出处）。", bullet=True),
         Paragraph("表中“—”表示报告中没有该数。", bullet=True),
+        *([Paragraph(labels.FOOTNOTES_NOTE, bullet=True)] if corrected else []),
     ]
 
 
@@ -495,7 +639,7 @@ def to_markdown(bulletin: Bulletin) -> str:
 
 # ---- Word ----------------------------------------------------------------------------------------
 
-NUMBER_CELL = re.compile(r"^(—|[-+]?[\d,]+(\.\d+)?%?)$")
+NUMBER_CELL = re.compile(rf"^(—|[-+]?[\d,]+(\.\d+)?%?)({labels.CORRECTION_MARK}[⁰¹²³⁴⁵⁶⁷⁸⁹]+)?$")
 
 
 def _set_fonts(style, east_asian: str, black: bool = False) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import bulletin
@@ -253,10 +253,12 @@ def table(df, name: str, key: str, **kwargs):
     """
     plain = df.data if isinstance(df, Styler) else df
     counts = count_units()
+    # A Styler's own display values (a correction's marker, see `marked`) show only in columns
+    # without a number format, so a Styler formats its numbers itself.
     config = {
         column: st.column_config.NumberColumn(format=number_format(column, counts))
         for column in plain.columns
-        if pd.api.types.is_float_dtype(plain[column]) and number_format(column, counts)
+        if not isinstance(df, Styler) and pd.api.types.is_float_dtype(plain[column]) and number_format(column, counts)
     }
     shown = st.dataframe(
         df,
@@ -287,6 +289,36 @@ def number_format(column: str, counts: frozenset[str]) -> str | None:
     return None
 
 
+def marked(df: pd.DataFrame, cells: dict[str, Iterable[int]]) -> pd.DataFrame | Styler:
+    """`df` with the correction marker (labels.CORRECTION_MARK) after the numbers at `cells`
+    (column -> row positions): a Styler that formats every number as `table` would (the unit in
+    the header), or `df` itself when nothing is marked. The data (and the downloads) stay numbers."""
+    cells = {column: sorted(set(rows)) for column, rows in cells.items() if column in df.columns}
+    cells = {column: rows for column, rows in cells.items() if rows}
+    if not cells:
+        return df
+    counts = count_units()
+
+    def shown(pattern: str, mark: str = ""):
+        return lambda v: fmt.DASH if fmt.missing(v) else f"{pattern % float(v)}{mark}"
+
+    styler = df.style.format(na_rep=fmt.DASH)
+    for column in df.columns:
+        if pd.api.types.is_float_dtype(df[column]):
+            styler = styler.format(shown(number_format(column, counts) or "%.2f"), subset=[column])
+    for column, rows in cells.items():
+        pattern = number_format(column, counts) or ("%.2f" if pd.api.types.is_float_dtype(df[column]) else "%g")
+        styler = styler.format(
+            shown(pattern, f" {labels.CORRECTION_MARK}"), subset=pd.IndexSlice[df.index[rows], [column]]
+        )
+    return styler
+
+
+def positions(keys: Iterable, wanted: set) -> list[int]:
+    """The positions of `keys` (a column of area codes, None for the province) that are in `wanted`."""
+    return [i for i, k in enumerate(keys) if (None if fmt.missing_text(k) else k) in wanted]
+
+
 def downloads(df: pd.DataFrame, name: str, key: str) -> None:
     """CSV (UTF-8 with BOM, so Excel opens Chinese correctly) and .xlsx buttons for a table.
 
@@ -310,6 +342,160 @@ def downloads(df: pd.DataFrame, name: str, key: str) -> None:
         key=f"{key}_xlsx",
         on_click="ignore",
     )
+
+
+# ---- people's corrections (devzone correct / add) ------------------------------------------------
+
+
+def served(sql: str, params: list | tuple = (), run: Query | None = None) -> pd.DataFrame:
+    """`query` of tables and columns that serving files published before corrections lack: such a
+    file asks for a new run (OutdatedServingFile) instead of failing."""
+    try:
+        return (run or query)(sql, list(params))
+    except (duckdb.BinderException, duckdb.CatalogException) as exc:
+        raise OutdatedServingFile(str(exc).splitlines()[0]) from exc
+
+
+# The month's indicator facts people corrected or added, each with which of its numbers carry the
+# marker: the value when it changed, was added, or the fact was moved to another city or zone (its
+# numbers unchanged); the growth when it changed or was added.
+CORRECTED_INDICATORS_SQL = """
+select city_code, city_name, zone_key, zone_name, indicator_code, basis, value, original_value, unit,
+    yoy_pct, original_yoy_pct, is_added, correction_key, correction_notes,
+    is_added or value is distinct from original_value or yoy_pct is not distinct from original_yoy_pct
+        as value_marked,
+    yoy_pct is not null and (is_added or yoy_pct is distinct from original_yoy_pct) as yoy_marked
+from fct_indicator
+where period = ? and (is_corrected or is_added)
+order by city_code nulls first, zone_key nulls first, indicator_code, basis
+"""
+
+
+def corrected_indicators(month: str, run: Query | None = None) -> pd.DataFrame:
+    """The month's corrected or added indicator facts (fct_indicator) with value_marked and
+    yoy_marked: which of their numbers carry the marker."""
+    return served(CORRECTED_INDICATORS_SQL, [month], run)
+
+
+def figure_marks(
+    figures: pd.DataFrame, indicator_code: str, by: str = "city_code", basis: str = "actual"
+) -> tuple[set, set]:
+    """The areas whose value, and whose growth, of `indicator_code` carry the marker, from
+    `corrected_indicators`: city codes (None for the province) of the areas' own totals, or
+    (by="zone_key") the zones."""
+    rows = figures[(figures["indicator_code"] == indicator_code) & (figures["basis"] == basis)]
+    rows = rows[rows["zone_key"].isna()] if by == "city_code" else rows[rows["zone_key"].notna()]
+    keys = rows[by].map(lambda k: None if fmt.missing_text(k) else k)
+    return set(keys[rows["value_marked"].astype(bool)]), set(keys[rows["yoy_marked"].astype(bool)])
+
+
+# The month's statements (rpt_fact_lineage), one per correction key (a fact a document states twice
+# is one decision), with what `devzone review` says needs a person: the facts in the failing rows of
+# the quality gate not acknowledged (fct_quality_finding), and, until people decided about them, the
+# extractor's doubt and zones the reference does not know.
+STATEMENTS_SQL = """
+select *
+from rpt_fact_lineage
+where period = ?
+qualify row_number() over (partition by correction_key order by is_selected desc, file_name, fact_seq) = 1
+"""
+
+REVIEW_QUEUE_SQL = f"""
+with statements as ({STATEMENTS_SQL}),
+findings as (
+    select correction_key, list_sort(list(distinct expectation_name)) as checks
+    from fct_quality_finding
+    where period = ? and finding_status = 'open'
+    group by correction_key
+)
+select statements.*, coalesce(findings.checks, []::varchar[]) as checks,
+    coalesce(statements.correction_status is null and statements.confidence <> 'high', false) as is_unsure,
+    coalesce(statements.correction_status is null and starts_with(statements.zone_key, 'UNRESOLVED:'), false)
+        as is_unresolved
+from statements
+left join findings using (correction_key)
+where findings.correction_key is not null
+    or (
+        statements.correction_status is null
+        and (statements.confidence <> 'high' or starts_with(statements.zone_key, 'UNRESOLVED:'))
+    )
+order by city_name nulls first, zone_name nulls first, fact_type, indicator_code, scope, stage, measure
+"""
+
+
+def review_queue(month: str) -> pd.DataFrame:
+    """The month's statements that need a person (as `devzone review` lists them): each with the
+    checks it fails (`checks`), `is_unsure` (the extractor's doubt) and `is_unresolved` (a zone
+    the reference does not know)."""
+    return served(REVIEW_QUEUE_SQL, [month, month])
+
+
+ACKNOWLEDGED_SQL = f"""
+with statements as ({STATEMENTS_SQL})
+select findings.expectation_name, findings.severity, findings.correction_notes, statements.* exclude (correction_notes)
+from fct_quality_finding as findings
+left join statements using (correction_key)
+where findings.period = ? and findings.finding_status = 'acknowledged'
+order by city_name nulls first, zone_name nulls first, fact_type, indicator_code, findings.expectation_name
+"""
+
+
+def review_why(queue: pd.DataFrame) -> list[str]:
+    """Why each statement of `review_queue` needs a person, in words."""
+    return [
+        labels.review_why(checks, bool(unsure), reasons, bool(unresolved))
+        for checks, unsure, reasons, unresolved in zip(
+            queue["checks"], queue["is_unsure"], queue["review_reasons"], queue["is_unresolved"], strict=True
+        )
+    ]
+
+
+def acknowledged_findings(month: str) -> pd.DataFrame:
+    """The month's failing facts of warnings people accepted as printed, with the check and the
+    acceptance's notes (who, why, when)."""
+    return served(ACKNOWLEDGED_SQL, [month, month])
+
+
+def orphaned_corrections() -> pd.DataFrame:
+    """Corrections in force whose statement is gone (its report superseded or withdrawn), of every
+    month: they apply to nothing until revoked or made again."""
+    return served(
+        "select * from rpt_corrections where is_orphaned order by period desc, city_name, zone_name, metric, correction_key"
+    )
+
+
+def escape(text: str) -> str:
+    """Text (a person's reason, a report's sentence) shown as it is in Markdown."""
+    return bulletin.escape(text)
+
+
+def correction_summaries(corrections: pd.DataFrame) -> list[str]:
+    """What each correction of `orphaned_corrections` (rows of rpt_corrections) sets, in words."""
+    counts = count_units()
+
+    def said(v) -> str | None:
+        return None if fmt.missing_text(v) else str(v)
+
+    return [
+        labels.correction_summary(
+            None if fmt.missing(r["value"]) else fmt.value(r["value"], None, counts),
+            None if fmt.missing(r["yoy_pct"]) else fmt.pct(r["yoy_pct"]),
+            said(r["corrected_city_name"]),
+            said(r["corrected_zone_name"]),
+            said(r["verdict"]),
+            bool(r["is_added"]),
+        )
+        for r in corrections.to_dict("records")
+    ]
+
+
+def metric_name(fact_type: str | None, metric: str | None, names: dict[str, tuple[str, str]]) -> str:
+    """What a correction's statement states (rpt_corrections.metric: an indicator's code, or the
+    campaign's scope/stage/measure) in words."""
+    if fact_type == "pipeline" and metric:
+        scope, stage, measure = (metric.split("/") + [None, None, None])[:3]
+        return labels.statement_label(None, None, scope, stage, measure)
+    return names.get(metric or "", (metric or "",))[0]
 
 
 # ---- the bulletin's data ---------------------------------------------------------------------
@@ -344,7 +530,7 @@ def bulletin_data(period: str, run: Query | None = None) -> bulletin.BulletinDat
         cities=cities["city_name"].tolist(),
         kpis=run("select * from rpt_city_month_kpis where period = ? order by is_province desc, city_code", [period]),
         zones=run(
-            "select indicator_code, zone_name, is_zone_resolved, city_name, value, yoy_pct, share_of_city_pct, "
+            "select indicator_code, zone_key, zone_name, is_zone_resolved, city_name, value, yoy_pct, share_of_city_pct, "
             "rank_in_province, yoy_rank_in_province from rpt_zone_ranking "
             "where period = ? and rank_in_province is not null order by indicator_code, rank_in_province, zone_name",
             [period],
@@ -357,8 +543,17 @@ def bulletin_data(period: str, run: Query | None = None) -> bulletin.BulletinDat
         problems=run(
             "select status, suite_name, expectation_name, rule, observed_value, failing_count from fct_quality_result "
             "where period = ? and status <> 'passed' "
-            "order by case status when 'failed' then 0 else 1 end, suite_name, expectation_name",
+            "order by case status when 'failed' then 0 when 'warning' then 1 else 2 end, suite_name, expectation_name",
             [period],
+        ),
+        corrections=corrected_indicators(period, run),
+        pipeline_corrections=served(
+            "select city_code, city_name, scope, stage, measure, value, original_value, unit, correction_notes "
+            "from rpt_fact_lineage "
+            "where period = ? and fact_type = 'pipeline' and is_selected and correction_status = 'corrected' "
+            "and zone_key is null order by city_code nulls first, scope, stage, measure",
+            [period],
+            run,
         ),
         documents=run(
             "select document_status, file_name, report_city, quarantine_reason from rpt_documents "

@@ -7,8 +7,10 @@ by data.count_units() and passed in as `counts`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection
 
+import labels
 import pandas as pd
 
 DASH = "—"
@@ -87,3 +89,80 @@ def rate_gap(v, tolerance_pp) -> bool:
     """Whether a reported-minus-computed rate gap (percentage points) is more than rounding: more
     than `tolerance_pp` (rpt_pipeline_conversion.rate_tolerance_pp)."""
     return not missing(v) and round(abs(float(v)), 6) > float(tolerance_pp)
+
+
+# ---- people's corrections ------------------------------------------------------------------------
+
+# One correction of correction_notes (int_corrections): "yoy: 负号漏印 (李工, 2026-11-29 20:11 UTC)";
+# several are joined by " ‖ ".
+NOTE = re.compile(
+    r"^(?P<action>[a-z_]+): (?P<reason>.*) \((?P<by>.*), (?P<at>\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC\)$", re.S
+)
+NOTE_SEPARATOR = " ‖ "
+
+
+def correction_notes(notes) -> list[tuple[str | None, str, str | None, str | None]]:
+    """(action, reason, who, when in Beijing time) of each correction in `notes`; a note not in the
+    usual shape is kept whole as the reason."""
+    if missing_text(notes):
+        return []
+    parsed = []
+    for note in str(notes).split(NOTE_SEPARATOR):
+        found = NOTE.match(note.strip())
+        if found is None:
+            parsed.append((None, note.strip(), None, None))
+        else:
+            when = beijing_time(pd.Timestamp(found["at"]))
+            parsed.append((found["action"], found["reason"], found["by"], when))
+    return parsed
+
+
+def correction_notes_text(notes, sep: str = "；") -> str:
+    """The corrections of `notes` in words, Beijing time: '更正数值：表格错位（张工，2026-11-30 04:41 北京时间）'."""
+    return sep.join(labels.correction_note(*note) for note in correction_notes(notes))
+
+
+def missing_text(v) -> bool:
+    return v is None or (not isinstance(v, str) and pd.isna(v)) or not str(v).strip()
+
+
+# The campaign's measures people corrected (rpt_pipeline_conversion.corrected_measures): per stage
+# "stage：measure: original → value; measure: …", stages joined by "；". Which figure shows each
+# measure is labels.MEASURE_FIGURES.
+
+
+def figure_of(stage: str, measure: str) -> str | None:
+    """The rpt_pipeline_conversion column that shows a stage's measure (None: not shown)."""
+    if stage == "all":
+        return labels.ALL_STAGES_FIGURES.get(measure)
+    shape = labels.MEASURE_FIGURES.get(measure)
+    return shape.format(stage=stage) if shape else None
+
+
+def corrected_figures(corrected_measures) -> set[str]:
+    """The rpt_pipeline_conversion columns whose numbers people corrected, from its corrected_measures."""
+    figures: set[str] = set()
+    if missing_text(corrected_measures):
+        return figures
+    for part in str(corrected_measures).split("；"):
+        stage, _, measures = part.partition("：")
+        for said in measures.split("; "):
+            figure = figure_of(stage.strip(), said.split(":", 1)[0].strip())
+            if figure:
+                figures.add(figure)
+    return figures
+
+
+def corrected_measures_text(corrected_measures) -> str | None:
+    """What people corrected of a campaign row, in words, with the marker: '✎ 已完成投资 201.35 → 210.35';
+    None when nothing."""
+    if missing_text(corrected_measures):
+        return None
+    parts = []
+    for part in str(corrected_measures).split("；"):
+        stage, _, measures = part.rpartition("：")
+        for said in measures.split("; "):
+            measure, _, change = said.partition(": ")
+            name = labels.MEASURE_LABELS.get(measure.strip(), measure.strip())
+            parts.append(f"{labels.STAGE_LABELS.get(stage, stage)}{name} {change}".strip())
+    return f"{labels.CORRECTION_MARK} " + "；".join(parts)

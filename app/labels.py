@@ -1,4 +1,5 @@
-"""The managers' words for the marts' codes: stages, scopes, statuses, checks, sample columns.
+"""The managers' words for the marts' codes: stages, scopes, statuses, checks, sample columns, and
+people's corrections (the one marker of a corrected number, ✎, and what it means).
 
 Pure (no Streamlit), so the pages and the bulletin (app/bulletin.py) share one vocabulary. The
 indicators' names, units, order and which are headline indicators are data (dim_indicator, read
@@ -7,7 +8,9 @@ through app/data.py), not words of this module.
 
 from __future__ import annotations
 
-STATUS_LABELS = {"failed": "失败", "warning": "警告", "passed": "通过"}
+# A check's status (fct_quality_result.status); acknowledged: a warning whose every fact people
+# accepted as printed (devzone correct KEY --accept).
+STATUS_LABELS = {"failed": "失败", "warning": "警告", "acknowledged": "已确认", "passed": "通过"}
 SEVERITY_LABELS = {"ERROR": "错误", "WARN": "警告"}
 NOT_VALIDATED = "未校验"  # a month without quality results (rpt_quality_month.quality_status otherwise)
 SCOPE_LABELS = {"cumulative": "累计", "event": "当期（本期新增）"}
@@ -18,6 +21,7 @@ STAGE_RATE_LABELS = {"signed": "签约开工率", "started": "开工项目投产
 RATE_CHECK_LABELS = {False: "一致", True: "不一致"}  # is the reported rate off the computed one?
 YES_NO = {True: "是", False: "否"}
 SELECTED_LABELS = {True: "是", False: "否（另有来源）"}  # is the statement the one the marts keep?
+REJECTED_SELECTED = "否（人工剔除）"  # a statement people rejected is not kept either
 BASIS_LABELS = {"actual": "完成", "target": "目标"}
 # What a figure is: the cumulative value, the month's own, the growth (趋势; 开发区对比 ranks by 总量).
 FIGURE_LABELS = {"value": "累计值", "single_month_value": "当月值", "yoy_pct": "同比增速"}
@@ -38,6 +42,18 @@ MEASURE_LABELS = {
     "industrial_projects": "产业项目个数",
     "industrial_investment": "产业项目投资",
 }
+# The rpt_pipeline_conversion column that shows a campaign measure of a stage (`{stage}`: the stage's
+# own; the rate base and the achieved investment show in the computed rate), and of all stages.
+MEASURE_FIGURES = {
+    "projects": "{stage}_projects",
+    "investment": "{stage}_investment",
+    "rate_pct": "{stage}_reported_rate_pct",
+    "advanced_investment": "{stage}_computed_rate_pct",
+    "industrial_investment": "{stage}_computed_rate_pct",
+    "completed_investment": "started_completed_investment",
+    "expected_annual_output": "in_production_expected_annual_output",
+}
+ALL_STAGES_FIGURES = {"projects": "all_stages_projects", "investment": "all_stages_investment"}
 # Why the extractor flagged a fact for review (codes of devzone/extraction/review.py).
 REVIEW_REASON_LABELS = {
     "subject_inferred": "城市由文中地名推断",
@@ -122,6 +138,106 @@ SAMPLE_COLUMN_LABELS = {
     "zone_evidence": "开发区原文",
     "filed": "本月已报送",
 }
+
+
+# ---- people's corrections (devzone correct / add) -----------------------------------------------
+
+# The one marker of a number people corrected or added, wherever it is shown, and what it means.
+CORRECTION_MARK = "✎"
+CORRECTION_CAPTION = f"{CORRECTION_MARK} 经人工更正，详见溯源"
+CORRECTION_COLUMN = "人工更正"  # a table's column of markers (or of what was corrected)
+# What people decided about a statement (rpt_fact_lineage.correction_status).
+CORRECTION_STATUS_LABELS = {
+    "corrected": "已更正",
+    "rejected": "已剔除",
+    "accepted": "确认原文无误",
+    "added": "人工补录",
+}
+# One correction's action (the words before ":" in correction_notes).
+CORRECTION_ACTION_LABELS = {
+    "value": "更正数值",
+    "yoy": "更正同比增速",
+    "city": "更正城市",
+    "zone": "更正开发区",
+    "reject": "剔除",
+    "accept": "确认原文无误",
+    "add": "人工补录",
+    "revoke": "撤销更正",
+}
+UNRESOLVED_ZONE = "开发区不在开发区名录中"  # why a statement with a zone the reference does not know is queued
+EXTRACTOR_UNSURE = "提取时存疑"  # why a statement the extractor doubted is queued
+CORRECT_COMMAND = "devzone correct 更正键 --value 数值 | --yoy 增速 | --city 城市 | --zone 开发区 | --reject | --accept --reason 原因 --by 姓名"
+SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def footnote_mark(number: int) -> str:
+    """The bulletin's marker of a corrected number with its footnote's number: ✎¹, ✎¹²."""
+    return CORRECTION_MARK + str(number).translate(SUPERSCRIPT_DIGITS)
+
+
+def correction_status_label(status: str) -> str:
+    return CORRECTION_STATUS_LABELS.get(status, status)
+
+
+def correction_note(action: str | None, reason: str, by: str | None, when: str | None) -> str:
+    """One correction in words: '更正数值：表格错位（张工，2026-11-30 04:41 北京时间）'."""
+    said = f"{CORRECTION_ACTION_LABELS.get(action, action)}：{reason}" if action else reason
+    who = "，".join(p for p in (by, f"{when} 北京时间" if when else None) if p)
+    return f"{said}（{who}）" if who else said
+
+
+def changed(what: str, before: str, after: str) -> str:
+    """'数值由 94.35 更正为 95.35'."""
+    return f"{what}由 {before} 更正为 {after}"
+
+
+VALUE_WORD, YOY_WORD = "数值", "同比增速"
+CORRECTION_KEY = "更正键"  # a statement's correction key (devzone correct KEY …)
+ORIGINAL_FIGURES, CORRECTED_FIGURES = "原文", "更正后"
+REJECTED_FACT = "该数字已剔除，不计入数据。"
+ADDED_NO_SPAN = "人工补录，原文中没有标出位置"
+FOOTNOTES_HEADING = "人工更正说明"  # the bulletin's footnotes of corrected numbers
+FOOTNOTES_NOTE = f"标有“{CORRECTION_MARK}”和编号的数字经人工更正，更正内容、更正人、时间和原因见“{FOOTNOTES_HEADING}”。"
+ADDED_FACT = "报告中有、自动提取时遗漏，人工补录"
+
+
+def statement_label(
+    indicator_name: str | None, basis: str | None, scope: str | None, stage: str | None, measure: str | None
+) -> str:
+    """What a statement states, in words: '规上工业增加值', '规上工业增加值（目标）', '累计开工·已完成投资'."""
+    if indicator_name is None:
+        return f"{SCOPE_LABELS.get(scope, scope or '')}{STAGE_LABELS.get(stage, stage or '')}·{MEASURE_LABELS.get(measure, measure)}"
+    return indicator_name + (f"（{BASIS_LABELS['target']}）" if basis == "target" else "")
+
+
+def review_why(checks, unsure: bool, reasons: str | None, unresolved: bool) -> str:
+    """Why a statement is in the review queue: the checks it fails (expectation names), the
+    extractor's doubt with its reasons, a zone the reference does not know; each said once."""
+    said = [check_title(name) for name in (checks if checks is not None else [])]
+    if unsure:
+        named = review_reasons_label(reasons)
+        said.append(EXTRACTOR_UNSURE + (f"：{named}" if named else ""))
+    if unresolved:
+        said.append(UNRESOLVED_ZONE)
+    return "；".join(dict.fromkeys(said))
+
+
+def correction_summary(
+    value: str | None, yoy: str | None, city: str | None, zone: str | None, verdict: str | None, added: bool
+) -> str:
+    """What a correction in force sets, its numbers formatted: '更正数值为 12.86', '剔除', '人工补录 52.30'."""
+    if added:
+        return "；".join(
+            p for p in (f"{CORRECTION_ACTION_LABELS['add']} {value or ''}".strip(), yoy and f"{YOY_WORD} {yoy}") if p
+        )
+    said = [
+        f"{CORRECTION_ACTION_LABELS[action]}为 {new}"
+        for action, new in (("value", value), ("yoy", yoy), ("city", city), ("zone", zone))
+        if new
+    ]
+    if verdict:
+        said.append(CORRECTION_ACTION_LABELS.get(verdict, verdict))
+    return "；".join(said)
 
 
 def review_reasons_label(reasons: str | None) -> str:

@@ -265,3 +265,122 @@ def downloaded(monkeypatch):
         return file.filename, file.content
 
     return read
+
+
+# ---- people's corrections, as the app shows them (tests/test_app.py, tests/test_bulletin.py) ------
+
+CORRECTED_MONTH = "2023-06"
+
+
+def record_sample_corrections(home: Path) -> dict:
+    """People's decisions about statements of the sample month 2023-06, recorded in `home`'s
+    journal with the command line (the keys from its warehouse's rpt_fact_lineage and the gate's
+    failing rows): a value and a growth corrected, a statement rejected, a campaign figure
+    corrected, the city-growth warning's other facts accepted as printed, and a missed fact added.
+    Returns what was decided, for the tests to find in the corrected serving file."""
+    import duckdb
+
+    from orchestration.cli import main
+
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+
+        def statement(where: str, params: list) -> dict:
+            cursor = con.execute(
+                "select correction_key, city_name, zone_name, zone_key, indicator_code, scope, stage, measure, "
+                f"value, yoy_pct from rpt_fact_lineage where period = ? and is_selected and {where}",
+                [CORRECTED_MONTH, *params],
+            )
+            names = [d[0] for d in cursor.description]
+            found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            assert len({f["correction_key"] for f in found}) == 1, (where, params, found)
+            return found[0]
+
+        indicator = "fact_type = 'indicator' and basis = 'actual' and city_name = ? and zone_name is not distinct from ? and indicator_code = ?"
+        value_fix = statement(indicator, ["太原市", None, "industrial_value_added"])
+        growth_fix = statement(indicator, ["太原市", "清徐经开区", "industrial_value_added"])
+        rejected = statement(indicator, ["太原市", "太原不锈钢产业园区", "total_profit"])
+        campaign = statement(
+            "fact_type = 'pipeline' and city_name = ? and zone_name is null and scope = ? and stage = ? and measure = ?",
+            ["太原市", "cumulative", "started", "completed_investment"],
+        )
+        (failing,) = con.execute(
+            "select failing_keys from fct_quality_result where period = ? and severity = 'WARN' "
+            "and status = 'warning' and expectation_name like 'city_growth:%'",
+            [CORRECTED_MONTH],
+        ).fetchone()
+    finally:
+        con.close()
+    accepted = sorted(set(failing.split(",")) - {value_fix["correction_key"]})
+    assert accepted, failing
+
+    decided = {
+        "month": CORRECTED_MONTH,
+        "value": {**value_fix, "new": round(value_fix["value"] + 1, 2), "reason": "表格错位，以附表为准", "by": "张工"},
+        "yoy": {**growth_fix, "new": -growth_fix["yoy_pct"], "reason": "负号漏印", "by": "王工"},
+        "rejected": {**rejected, "reason": "园区企业利润，非本指标", "by": "赵工"},
+        "campaign": {
+            **campaign,
+            "new": round(campaign["value"] + 9, 2),
+            "reason": "已完成投资以附表为准",
+            "by": "赵工",
+        },
+        "accepted": {"keys": accepted, "reason": "原文如此，已与市里核实", "by": "刘工"},
+        "added": {
+            "city_name": "太原市",
+            "indicator_code": "fixed_asset_investment",
+            "value": 52.3,
+            "yoy_pct": 4.1,
+            "file_name": "taiyuan_2023-06.txt",
+            "reason": "附表中有，正文漏读",
+            "by": "孙工",
+        },
+    }
+    for action, what in (("--value", "value"), ("--yoy", "yoy"), ("--value", "campaign")):
+        d = decided[what]
+        command = ["correct", d["correction_key"], action, str(d["new"]), "--reason", d["reason"], "--by", d["by"]]
+        assert main(command) == 0, command
+    d = decided["rejected"]
+    assert main(["correct", d["correction_key"], "--reject", "--reason", d["reason"], "--by", d["by"]]) == 0
+    d = decided["accepted"]
+    for key in d["keys"]:
+        assert main(["correct", key, "--accept", "--reason", d["reason"], "--by", d["by"]]) == 0
+    d = decided["added"]
+    added = [
+        "add", "--month", CORRECTED_MONTH, "--city", d["city_name"], "--metric", d["indicator_code"],
+        "--value", str(d["value"]), "--yoy", str(d["yoy_pct"]), "--document", d["file_name"],
+        "--reason", d["reason"], "--by", d["by"],
+    ]  # fmt: skip
+    assert main(added) == 0
+    return decided
+
+
+@pytest.fixture(scope="session")
+def corrected_home(built_home, copy_built_home, tmp_path_factory):
+    """A home whose serving file shows people's corrections: a copy of the session's home with the
+    decisions of `record_sample_corrections` recorded and 2023-06 run again (one pipeline run for
+    the whole session, made by the first worker that needs it). Returns the folder of that serving
+    file (the app reads nothing else) and what was decided."""
+    import shutil
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the same for every worker
+    folder, made = shared / "corrected_home", shared / "corrected_home.json"
+    with file_lock(shared / "corrected_home.lock"):
+        if not made.exists():
+            if folder.exists():
+                pytest.fail(f"another worker failed to build the corrected serving file in {folder}")
+            folder.mkdir()
+            home = copy_built_home()  # this process's copy: the serving file is kept elsewhere
+            use_home(home)
+            try:
+                from orchestration import runner
+
+                decided = record_sample_corrections(home)
+                summary = runner.run_months([CORRECTED_MONTH])
+                assert summary.success, runner.format_summary(summary)
+                shutil.copy2(home / "serving.duckdb", folder / "serving.duckdb")
+            finally:
+                use_home(built_home[0])
+            made.write_text(json.dumps(decided, ensure_ascii=False), encoding="utf-8")
+    return folder, json.loads(made.read_text(encoding="utf-8"))

@@ -558,3 +558,35 @@ def test_the_app_names_no_indicator_and_keeps_its_words_in_labels():
         assert not [c for c in codes if re.search(rf"\b{c}\b", source)], path.name
         # a dict of words for codes or flags ({True: "是", ...}, {"failed": "失败"}) belongs in labels.py
         assert not re.search(r"\{\s*(True|False|\"[a-z_]+\")\s*:\s*\"[^\"]*[\u4e00-\u9fff]", source), path.name
+
+
+MARK = "✎"
+MARK_CAPTION = "✎ 经人工更正，详见溯源"
+
+
+def displayed(frame):
+    """What a table shows: its Styler's display values (the marker is there), else its data."""
+    import pyarrow as pa
+
+    raw = frame.proto.arrow_data.styler.display_values
+    return pa.ipc.open_stream(raw).read_pandas() if raw else frame.value.astype(str)
+
+
+def test_without_corrections_no_page_shows_the_marker(served):
+    at = app_at()
+    at.query_params["month"] = MONTH
+    for page in ("overview", "compare", "trend", "pipeline", "lineage", "bulletin"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        shown = [texts(at), *(m.value for m in at.metric), *(str(m.delta) for m in at.metric)]
+        shown += [displayed(d).to_csv() for d in at.dataframe]
+        assert not [s for s in shown if MARK in s], page
+    at.switch_page("app_pages/quality.py").run()
+    assert not any("更正内容" in d.value.columns for d in at.dataframe)  # no orphaned corrections
+
+
+def test_a_serving_file_from_before_corrections_asks_for_a_new_run(edited_serving):
+    edited_serving("drop table rpt_corrections", [])
+    at = app_at("quality")
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == ["发布文件由旧版本生成，缺少本页需要的数据，请重新运行 make run"]

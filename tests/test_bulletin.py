@@ -246,3 +246,13 @@ def test_the_bulletins_indicators_come_from_dim_indicator(serving_query):
     assert stated_order(md) == stated[::-1]
     assert "目标增速" not in md
     assert ranked_sections(md) == ranked[::-1]
+
+
+def test_a_bulletin_without_corrections_has_no_markers_or_footnotes(serving_query):
+    import bulletin
+    from data import bulletin_data
+
+    months = serving_query("select distinct period from rpt_city_month_kpis where has_report order by period")["period"]
+    for month in months:
+        md = bulletin.to_markdown(bulletin.build_bulletin(bulletin_data(month, serving_query)))
+        assert "✎" not in md and "人工更正说明" not in md, month

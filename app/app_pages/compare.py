@@ -47,10 +47,21 @@ if df.empty:
     st.info("没有符合条件的开发区数据。")
     st.stop()
 
+# the numbers people corrected or added carry the marker
+value_marks, yoy_marks = data.figure_marks(data.corrected_indicators(month), indicator, by="zone_key")
+value_marked = data.positions(df["zone_key"], value_marks)
+yoy_marked = data.positions(df["zone_key"], yoy_marks)
+MARK = f" {labels.CORRECTION_MARK}"
+
 label = (
     f"{names[indicator]}（{unit}）" if col == "value" else f"{names[indicator]}{labels.RANK_BY_LABELS['yoy_pct']}（%）"
 )
 bars = pd.DataFrame({"开发区": df["zone_name"], "所属市": df["city_name"], label: df[col]})
+tooltip = ["开发区", "所属市", alt.Tooltip(f"{label}:Q", format=",.2f")]
+charted = value_marked if col == "value" else yoy_marked
+if charted:
+    bars[labels.CORRECTION_COLUMN] = [labels.CORRECTION_MARK if i in charted else "" for i in range(len(bars))]
+    tooltip.append(labels.CORRECTION_COLUMN)
 chart = (
     alt.Chart(bars)
     .mark_bar()
@@ -58,7 +69,7 @@ chart = (
         y=alt.Y("开发区:N", sort="-x", title=None),
         x=alt.X(f"{label}:Q", title=label),
         color=alt.Color("所属市:N", title="所属市"),
-        tooltip=["开发区", "所属市", alt.Tooltip(f"{label}:Q", format=",.2f")],
+        tooltip=tooltip,
     )
 )
 
@@ -80,11 +91,15 @@ table = pd.DataFrame(
     }
 )
 top = df.iloc[0]
+shown = data.marked(table, {f"{names[indicator]}（{unit}）": value_marked, "同比增速（%）": yoy_marked})
 chart_column, table_column = st.columns([2, 3])
 chart_column.altair_chart(chart, width="stretch", height=max(200, 24 * len(bars) + 60))  # a row per zone
 table_column.caption(
     f"{'全省' if city == labels.ALL else city}共 {len(df)} 个开发区；按{measure}排第一的是 {top['zone_name']}："
-    f"{fmt.value(top['value'], unit, counts)}，同比 {fmt.pct(top['yoy_pct'])}。"
+    f"{fmt.value(top['value'], unit, counts)}{MARK if 0 in value_marked else ''}，"
+    f"同比 {fmt.pct(top['yoy_pct'])}{MARK if 0 in yoy_marked and not fmt.missing(top['yoy_pct']) else ''}。"
 )
 with table_column:
-    data.table(table, f"开发区对比_{names[indicator]}_{month}", key="compare_table")
+    data.table(shown, f"开发区对比_{names[indicator]}_{month}", key="compare_table")
+    if shown is not table:
+        table_column.caption(labels.CORRECTION_CAPTION)

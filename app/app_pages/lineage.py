@@ -41,9 +41,10 @@ indicator = c4.selectbox(
     format_func=lambda c: names.get(c, (c, ""))[0] if c not in (labels.ALL, labels.CAMPAIGN) else c,
     key="lineage_indicator",
 )
-t1, t2 = st.columns([3, 1])
+t1, t2, t3 = st.columns([3, 1, 1])
 text = t1.text_input("原文包含（可选）", key="lineage_text")
 review_only = t2.checkbox("只看待复核的数字", key="lineage_review_only")
+corrected_only = t3.checkbox("只看人工更正的数字", key="lineage_corrected_only")
 
 sql = "select * from rpt_fact_lineage where period = ?"
 params: list = [month]
@@ -65,20 +66,23 @@ if text:
     params.append(text)
 if review_only:
     sql += " and confidence = 'review'"
+if corrected_only:
+    sql += " and correction_status is not null"
 df = data.query(sql + " order by file_name, fact_seq", params)
 
 if df.empty:
     st.info("没有符合条件的数字。")
     st.stop()
+if "correction_status" not in df:
+    raise data.OutdatedServingFile("rpt_fact_lineage: no correction_status")
 
 
 def what(row) -> str:
-    if row["fact_type"] == "pipeline":
-        scope = labels.SCOPE_LABELS.get(row["scope"], row["scope"] or "")
-        stage = labels.STAGE_LABELS.get(row["stage"], row["stage"] or "")
-        return f"{scope}{stage}·{labels.MEASURE_LABELS.get(row['measure'], row['measure'])}"
-    name = names.get(row["indicator_code"], (row["indicator_code"], ""))[0]
-    return name + (f"（{labels.BASIS_LABELS['target']}）" if row["basis"] == "target" else "")
+    name = None if row["fact_type"] == "pipeline" else names.get(row["indicator_code"], (row["indicator_code"], ""))[0]
+    return labels.statement_label(name, row["basis"], row["scope"], row["stage"], row["measure"])
+
+
+corrected = df["correction_status"] == "corrected"
 
 
 table = pd.DataFrame(
@@ -92,8 +96,15 @@ table = pd.DataFrame(
         "原文": df["evidence"],
         "文件": df["file_name"],
         "第几个数": df["fact_seq"],
-        "采用": df["is_selected"].map(labels.SELECTED_LABELS),
+        "采用": df["is_selected"]
+        .map(labels.SELECTED_LABELS)
+        .where(df["correction_status"] != "rejected", labels.REJECTED_SELECTED),
         "可信度": [labels.review_label(c, r) for c, r in zip(df["confidence"], df["review_reasons"], strict=True)],
+        "更正状态": df["correction_status"].map(labels.CORRECTION_STATUS_LABELS),
+        "原文数值": df["original_value"].where(corrected & (df["original_value"] != df["value"])),
+        "原文同比（%）": df["original_yoy_pct"].where(corrected & (df["original_yoy_pct"] != df["yoy_pct"])).round(1),
+        "更正说明": df["correction_notes"].map(fmt.correction_notes_text).replace("", None),
+        labels.CORRECTION_KEY: df["correction_key"],
         "fact_id": df["fact_id"],
     }
 )
@@ -132,13 +143,44 @@ if start is not None and end is not None and 0 <= start < end <= len(ev):
 else:
     shown = html.escape(ev)
 st.markdown(f"> {shown}", unsafe_allow_html=True)
+status = None if fmt.missing_text(row["correction_status"]) else row["correction_status"]
+added = status == "added"
+where_said = (
+    labels.ADDED_NO_SPAN
+    if fmt.missing(row["evidence_start"])
+    else f"原文位置 {row['evidence_start']}–{row['evidence_end']}；识别为 {row['value_text']}"
+)
 st.caption(
     f"文件：{row['file_name']}（{row['report_city'] or ''}，编码 {row['encoding']}，收到于 {fmt.beijing_time(row['filed_at'])}）；"
-    f"原文位置 {row['evidence_start']}–{row['evidence_end']}；识别为 {row['value_text']}；数值 {fmt.value(row['value'], row['unit'], counts)}"
+    f"{where_said}；数值 {fmt.value(row['value'], row['unit'], counts)}"
     + ("" if fmt.missing(row["yoy_pct"]) else f"，同比 {fmt.pct(row['yoy_pct'])}")
+    + f"；{labels.CORRECTION_KEY} {row['correction_key']}"
 )
 if row["confidence"] == "review":
     st.warning(f"{labels.review_label(row['confidence'], row['review_reasons'])}。请对照原文确认这个数字。")
+
+
+def figures(value, yoy) -> str:
+    said = f"{labels.VALUE_WORD} {fmt.value(value, row['unit'], counts)}"
+    return said if fmt.missing(yoy) else f"{said}，{labels.YOY_WORD} {fmt.pct(yoy)}"
+
+
+if status:
+    # what people decided about the statement: the original, the correction, who, when and why
+    said = [f"**{labels.correction_status_label(status)}**（{labels.CORRECTION_KEY} `{row['correction_key']}`）"]
+    if status == "corrected":
+        said.append(f"{labels.ORIGINAL_FIGURES}：{figures(row['original_value'], row['original_yoy_pct'])}")
+        said.append(f"{labels.CORRECTED_FIGURES}：{figures(row['value'], row['yoy_pct'])}")
+    elif added:
+        said.append(f"{labels.CORRECTED_FIGURES}：{figures(row['value'], row['yoy_pct'])}")
+    elif status == "rejected":
+        said.append(
+            f"{labels.ORIGINAL_FIGURES}：{figures(row['original_value'], row['original_yoy_pct'])}。{labels.REJECTED_FACT}"
+        )
+    else:
+        said.append(f"{labels.ORIGINAL_FIGURES}：{figures(row['original_value'], row['original_yoy_pct'])}")
+    said += [data.escape(note) for note in fmt.correction_notes_text(row["correction_notes"], sep="\n").splitlines()]
+    st.info("\n\n".join(said))
 
 try:
     document = data.query(
@@ -151,10 +193,12 @@ if document.empty or document["normalised_text"].isna().all():
     st.info("该报告的全文不在发布文件中。")
 else:
     text = document["normalised_text"].iloc[0]
+    sentence = (row["evidence_start"], row["evidence_end"])
+    if added and fmt.missing(row["evidence_start"]) and ev and ev in text:  # an added fact's quoted sentence
+        sentence = (text.index(ev), text.index(ev) + len(ev))
     st.markdown(f"**报告全文**（{row['file_name']}，规范化后的文本；黄色为该句，粗体为该数字）")
     st.html(
-        highlight_document(text, (row["evidence_start"], row["evidence_end"]), (row["value_start"], row["value_end"]))
-        + SCROLL_TO_MARK,
+        highlight_document(text, sentence, (row["value_start"], row["value_end"])) + SCROLL_TO_MARK,
         unsafe_allow_javascript=True,
     )
     st.download_button(

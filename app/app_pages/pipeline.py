@@ -32,16 +32,34 @@ if df.empty:
     st.info(f"该月没有“{labels.SCOPE_LABELS[scope]}”口径的三个一批数据。")
     st.stop()
 
+if "corrected_measures" not in df:
+    raise data.OutdatedServingFile("rpt_pipeline_conversion: no corrected_measures")
+# the figures people corrected (devzone correct) carry the marker: per row, rpt_pipeline_conversion's columns
+corrected = [fmt.corrected_figures(m) for m in df["corrected_measures"]]
+
+
+def marked_rows(column: str) -> list[int]:
+    return [i for i, figures in enumerate(corrected) if column in figures]
+
+
 counts = pd.DataFrame({"地区": df["city_name"]})
+count_columns: dict[str, str] = {}  # the table's column -> rpt_pipeline_conversion's
 for code, label in STAGES:
     counts[f"{label}项目（个）"] = df[f"{code}_projects"]
     counts[f"{label}投资（亿元）"] = df[f"{code}_investment"].round(2)
+    count_columns |= {f"{label}项目（个）": f"{code}_projects", f"{label}投资（亿元）": f"{code}_investment"}
 if scope == "event":
     counts["合计项目（个）"] = df["all_stages_projects"]
     counts["合计投资（亿元）"] = df["all_stages_investment"].round(2)
+    count_columns |= {"合计项目（个）": "all_stages_projects", "合计投资（亿元）": "all_stages_investment"}
 counts["开工项目已完成投资（亿元）"] = df["started_completed_investment"].round(2)
 counts["投产项目预计年产值（亿元）"] = df["in_production_expected_annual_output"].round(2)
+count_columns |= {
+    "开工项目已完成投资（亿元）": "started_completed_investment",
+    "投产项目预计年产值（亿元）": "in_production_expected_annual_output",
+}
 counts = counts.dropna(axis=1, how="all")
+shown_counts = data.marked(counts, {column: marked_rows(served) for column, served in count_columns.items()})
 
 st.subheader("项目个数与投资额")
 stage_order = [label for _, label in STAGES]
@@ -77,16 +95,21 @@ for column, measure in ((left, "项目（个）"), (right, "投资（亿元）")
         )
     )
     column.altair_chart(chart, width="stretch")
-data.table(counts, f"三个一批_{labels.SCOPE_LABELS[scope]}_{month}", key="pipeline_counts")
+data.table(shown_counts, f"三个一批_{labels.SCOPE_LABELS[scope]}_{month}", key="pipeline_counts")
+if shown_counts is not counts:
+    st.caption(labels.CORRECTION_CAPTION)
 
 st.subheader("报告比率与计算比率")
 rates = pd.DataFrame({"地区": df["city_name"]})
 gap_cols = []
+rate_marks: dict[str, list[int]] = {}
 for code, label in STAGES:
     rates[f"{label}·报告比率（%）"] = df[f"{code}_reported_rate_pct"].round(2)
     rates[f"{label}·计算比率（%）"] = df[f"{code}_computed_rate_pct"].round(2)
     rates[f"{label}·差（百分点）"] = df[f"{code}_rate_gap_pp"].round(2) + 0.0
     gap_cols.append(f"{label}·差（百分点）")
+    rate_marks[f"{label}·报告比率（%）"] = marked_rows(f"{code}_reported_rate_pct")
+    rate_marks[f"{label}·计算比率（%）"] = marked_rows(f"{code}_computed_rate_pct")
 rates["存在差异"] = df["rate_gap_flag"].map(labels.YES_NO)
 has_rates = rates.drop(columns=["地区", "存在差异"]).notna().any(axis=None)
 tolerance = float(df["rate_tolerance_pp"].iloc[0]) if not df.empty else 0.0
@@ -100,8 +123,15 @@ else:
     def highlight(v):
         return "background-color: #f8d7da; color: #842029" if fmt.rate_gap(v, tolerance) else ""
 
-    styled = rates.style.map(highlight, subset=gap_cols).format(precision=2, na_rep="—")
+    styled = rates.style.map(highlight, subset=gap_cols).format(precision=2, na_rep=fmt.DASH)
+    for column, rows in rate_marks.items():
+        if rows:
+            styled = styled.format(
+                lambda v: f"{fmt.num(v)} {labels.CORRECTION_MARK}", subset=pd.IndexSlice[rates.index[rows], [column]]
+            )
     data.table(styled, f"三个一批比率_{labels.SCOPE_LABELS[scope]}_{month}", key="pipeline_rates")
+    if any(rate_marks.values()):
+        st.caption(labels.CORRECTION_CAPTION)
     flagged = df[df["rate_gap_flag"].fillna(False)]
     if flagged.empty:
         st.success("报告比率与计算比率一致。")
@@ -110,7 +140,8 @@ else:
 
 with st.expander("各开发区明细（fct_project_pipeline）"):
     detail = data.query(
-        "select city_name, zone_name, stage, projects, investment, reported_rate_pct, computed_rate_pct, rate_gap_pp, evidence "
+        "select city_name, zone_name, stage, projects, investment, reported_rate_pct, computed_rate_pct, rate_gap_pp, "
+        "evidence, corrected_measures "
         "from fct_project_pipeline where period = ? and scope = ? order by city_code, zone_name nulls first, stage",
         [month, scope],
     )
@@ -125,6 +156,7 @@ with st.expander("各开发区明细（fct_project_pipeline）"):
             "计算比率（%）": detail["computed_rate_pct"].round(2),
             "差（百分点）": detail["rate_gap_pp"].round(2) + 0.0,
             "原文": detail["evidence"],
+            labels.CORRECTION_COLUMN: detail["corrected_measures"].map(fmt.corrected_measures_text),
         }
     )
     data.table(detail, f"三个一批明细_{labels.SCOPE_LABELS[scope]}_{month}", key="pipeline_detail")

@@ -22,19 +22,50 @@ if summary.empty:
     st.warning("该月没有校验结果。")
 else:
     s = summary.iloc[0]
-    c1, c2, c3, c4 = st.columns(4)
+    if "acknowledged" not in s:
+        raise data.OutdatedServingFile("rpt_quality_month: no acknowledged")
+    c1, c2, c3, c4, c5 = st.columns(5)
     c1.metric("校验状态", s["quality_status"])
     c2.metric("校验项", int(s["expectations"]))
     c3.metric("错误", int(s["errors"]))
     c4.metric("警告", int(s["warnings"]))
+    c5.metric("已确认", int(s["acknowledged"]), help="有警告、但其中每个数字都已由人工确认原文无误的校验项")
 
 results = data.query(
     "select * from fct_quality_result where period = ? "
-    "order by case status when 'failed' then 0 when 'warning' then 1 else 2 end, suite_name, expectation_name",
+    "order by case status when 'failed' then 0 when 'warning' then 1 when 'acknowledged' then 2 else 3 end, "
+    "suite_name, expectation_name",
     [month],
 )
 problems = results[results["status"] != "passed"]
 indicator_names = data.indicator_names()
+
+
+def statement(row) -> str:
+    """What a statement (a row of rpt_fact_lineage) states, in words."""
+    if row["fact_type"] != "pipeline" and fmt.missing_text(row["indicator_code"]):
+        return fmt.DASH  # a finding whose statement is not in the month's lineage
+    name = (
+        None
+        if row["fact_type"] == "pipeline"
+        else indicator_names.get(row["indicator_code"], (row["indicator_code"],))[0]
+    )
+    return labels.statement_label(name, row["basis"], row["scope"], row["stage"], row["measure"])
+
+
+def statements(frame: pd.DataFrame) -> dict[str, object]:
+    """The columns that name a statement and its numbers."""
+    return {
+        "城市": frame["city_name"],
+        "开发区": frame["zone_name"].fillna(labels.CITY_TOTAL),
+        "指标": frame.apply(statement, axis=1) if not frame.empty else [],
+        "数值": frame["value"],
+        "单位": frame["unit"],
+        "同比（%）": frame["yoy_pct"].round(1),
+        "原文": frame["evidence"],
+        "文件": frame["file_name"],
+    }
+
 
 st.subheader("未通过的校验")
 if problems.empty:
@@ -42,7 +73,7 @@ if problems.empty:
 for n, row in enumerate(problems.itertuples(index=False)):
     title = labels.check_title(row.expectation_name)
     label = f"{labels.STATUS_LABELS.get(row.status, row.status)} · {title}（{row.failing_count or 0} 条）"
-    icon = ":material/error:" if row.status == "failed" else ":material/warning:"
+    icon = {"failed": ":material/error:", "acknowledged": ":material/task_alt:"}.get(row.status, ":material/warning:")
     with st.expander(label, expanded=n < 3, icon=icon):  # the first few open: their numbers are the point
         st.caption(
             f"{labels.SEVERITY_LABELS.get(row.severity, row.severity)}级 · 校验组 {row.suite_name} · {row.expectation_name}"
@@ -61,6 +92,66 @@ for n, row in enumerate(problems.itertuples(index=False)):
                     f"未通过样例_{month}_{row.expectation_name}",
                     key=f"quality_sample_{n}",
                 )
+
+st.subheader("待复核的数字")
+queue = data.review_queue(month)
+if queue.empty:
+    st.success("本月没有需要人工核对的数字。")
+else:
+    st.caption(
+        f"共 {len(queue)} 个数字需要人工核对（未通过校验的数字、提取时存疑的数字、不在名录中的开发区）。"
+        "核对原文后，在命令行记录更正（更正键见表的最后一列），下次运行该月时生效："
+    )
+    st.code(labels.CORRECT_COMMAND, language=None)
+    review = pd.DataFrame(
+        {
+            **statements(queue),
+            "问题": data.review_why(queue),
+            "更正状态": queue["correction_status"].map(labels.CORRECTION_STATUS_LABELS),
+            labels.CORRECTION_KEY: queue["correction_key"],
+        }
+    )
+    data.table(review, f"待复核_{month}", key="quality_queue")
+
+acknowledged = data.acknowledged_findings(month)
+if not acknowledged.empty:
+    st.subheader("已确认原文无误的警告")
+    st.caption("这些数字未通过警告级校验，已由人工对照原文确认无误，不再列入待复核。")
+    confirmed = pd.DataFrame(
+        {
+            **statements(acknowledged),
+            "校验": acknowledged["expectation_name"].map(labels.check_title),
+            "确认说明": acknowledged["correction_notes"].map(fmt.correction_notes_text),
+            labels.CORRECTION_KEY: acknowledged["correction_key"],
+        }
+    )
+    data.table(confirmed, f"已确认_{month}", key="quality_acknowledged")
+
+orphaned = data.orphaned_corrections()
+if not orphaned.empty:
+    st.subheader("未生效的更正")
+    st.warning(
+        f"有 {len(orphaned)} 条更正找不到对应的数字（报告已被替换或撤回），没有生效。"
+        f"请对照新报告核对：不再需要的用 devzone correct {labels.CORRECTION_KEY} --revoke --reason 原因 撤销，仍需更正的在新数字上重新更正。"
+    )
+    lost = pd.DataFrame(
+        {
+            "月份": orphaned["period"],
+            "城市": orphaned["city_name"],
+            "开发区": orphaned["zone_name"].fillna(labels.CITY_TOTAL),
+            "指标": [
+                data.metric_name(t, m, indicator_names)
+                for t, m in zip(orphaned["fact_type"], orphaned["metric"], strict=True)
+            ],
+            "原文数值": orphaned["original_value"],
+            "原文": orphaned["evidence"],
+            "文件": orphaned["file_name"],
+            "更正内容": data.correction_summaries(orphaned),
+            "更正说明": orphaned["correction_notes"].map(fmt.correction_notes_text),
+            labels.CORRECTION_KEY: orphaned["correction_key"],
+        }
+    )
+    data.table(lost, "未生效的更正", key="quality_orphaned")
 
 st.subheader("全部校验结果")
 table = pd.DataFrame(

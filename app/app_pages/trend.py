@@ -47,6 +47,13 @@ if df.empty:
     st.info("没有符合条件的数据（当月值需要上月的累计值才能算出）。")
     st.stop()
 
+# the numbers people corrected or added: a marker beside them (a Styler, the marker's other form,
+# costs ~0.2 ms a cell, too much for a trend of years of zones)
+if "is_corrected" not in df:
+    raise data.OutdatedServingFile("rpt_indicator_trend: no is_corrected")
+corrected = (df["is_corrected"].fillna(False) | df["is_added"].fillna(False)).astype(bool).values
+markers = [labels.CORRECTION_MARK if c else None for c in corrected]
+
 y_label = f"{names[indicator]}{measure}（{'%' if col == 'yoy_pct' else unit}）"
 points = pd.DataFrame(
     {
@@ -55,6 +62,10 @@ points = pd.DataFrame(
         y_label: df[col],
     }
 )
+tooltip = [alt.Tooltip("月份:T", format="%Y-%m"), level, alt.Tooltip(f"{y_label}:Q", format=",.2f")]
+if corrected.any():
+    points[labels.CORRECTION_COLUMN] = markers
+    tooltip.append(labels.CORRECTION_COLUMN)
 # points as well as lines: a city that reports every few months still shows its values
 chart = (
     alt.Chart(points)
@@ -63,7 +74,7 @@ chart = (
         x=alt.X("月份:T", title="月份", axis=alt.Axis(format="%Y-%m", labelAngle=0)),
         y=alt.Y(f"{y_label}:Q", title=y_label),
         color=alt.Color(f"{level}:N", title=level),
-        tooltip=[alt.Tooltip("月份:T", format="%Y-%m"), level, alt.Tooltip(f"{y_label}:Q", format=",.2f")],
+        tooltip=tooltip,
     )
 )
 st.altair_chart(chart, width="stretch")
@@ -81,4 +92,8 @@ table = pd.DataFrame(
         f"上年同期（{unit}）": df["prior_year_value"].round(d).values,
     }
 )
+if corrected.any():
+    table[labels.CORRECTION_COLUMN] = markers
 data.table(table, f"趋势_{names[indicator]}_{level}", key="trend_table")
+if corrected.any():
+    st.caption(labels.CORRECTION_CAPTION)
