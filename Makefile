@@ -11,7 +11,12 @@ MANIFEST := dbt_project/target/manifest.json
 DBT_FILES := dbt_project/dbt_project.yml dbt_project/profiles.yml \
 	$(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f)
 
-.PHONY: run test lint lint-sql format ui app bench bench-run bench-corrections bench-scaling bench-app real-eval screenshots clean
+# The static files of the Great Expectations Data Docs pages (Bootstrap, jQuery, Font Awesome, ...):
+# npm packages at the exact versions GX's pages name, each checked against the sha512 integrity in
+# the lock file, fetched once with npm (never at run time); the gate copies them into each home's site.
+VENDOR := vendor/data_docs/.complete
+
+.PHONY: run test lint lint-sql format ui automation app docs bench bench-run bench-corrections bench-scaling bench-app real-eval screenshots clean
 
 $(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +27,16 @@ $(MANIFEST): $(INSTALLED) $(DBT_FILES)
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster-dbt project prepare-and-package --file orchestration/project.py
 	touch $(MANIFEST)
 
-run: $(MANIFEST)
+$(VENDOR): vendor/data_docs.lock.json vendor/fetch.py
+	$(PYTHON) vendor/fetch.py
+
+run: $(MANIFEST) $(VENDOR)
 	$(BIN)/devzone run --all --samples samples/reports
 	@echo
 	@echo "Open the Dagster UI on this instance: make ui  (then http://127.0.0.1:3000)"
 
 # on two processes (pytest-xdist); tests/conftest.py says how the tests are shared out
-test: $(MANIFEST)
+test: $(MANIFEST) $(VENDOR)
 	$(BIN)/python -m pytest -q -n 2
 
 # ruff (lint and format), mypy on the domain package, sqlfluff on the dbt project (CI runs this
@@ -50,6 +58,18 @@ ui: $(MANIFEST)
 	$(BIN)/python -c "from orchestration.runner import instance; instance()"
 	DAGSTER_HOME=$(DEVZONE_HOME)/dagster $(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
+# Dagster starts schedules and sensors stopped: switch on the monthly schedule and both sensors in
+# the home's instance (the daemon of `make ui` then evaluates them)
+automation: $(MANIFEST)
+	$(BIN)/python -c "from orchestration.runner import instance; instance()"
+	DAGSTER_HOME=$(DEVZONE_HOME)/dagster $(BIN)/dagster schedule start --start-all -m orchestration.definitions
+	DAGSTER_HOME=$(DEVZONE_HOME)/dagster $(BIN)/dagster sensor start --start-all -m orchestration.definitions
+
+# dbt's documentation site (one static index.html; the serving file and the app as exposures) in
+# $(DEVZONE_HOME)/dbt_docs/, generated on a copy of the warehouse (after make run)
+docs: $(MANIFEST)
+	$(BIN)/python -m orchestration.dbt_docs
+
 app: $(INSTALLED)
 	$(BIN)/streamlit run app/streamlit_app.py --server.headless true --server.address 127.0.0.1 \
 		--browser.gatherUsageStats false
@@ -58,11 +78,11 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/extraction_throughput.py
 
 # wall time of `devzone run`: one month with one report (goal 20 s) and a 120-month backfill (240 s)
-bench-run: $(MANIFEST)
+bench-run: $(MANIFEST) $(VENDOR)
 	$(BIN)/python bench/run_timing.py --backfill
 
 # what 1,000 corrections cost a 120-month backfill (goal: at most 10% more than none)
-bench-corrections: $(MANIFEST)
+bench-corrections: $(MANIFEST) $(VENDOR)
 	$(BIN)/python bench/corrections_cost.py
 
 # extraction time against a report's size: 1, 4, 16 and 50 MB (goal: 50 MB in under 60 s)
@@ -82,4 +102,4 @@ screenshots: $(INSTALLED)
 	$(BIN)/python bench/app_screenshots.py --out $(DEVZONE_HOME)/screenshots
 
 clean:
-	rm -rf $(VENV) .devzone
+	rm -rf $(VENV) .devzone vendor/data_docs

@@ -8,6 +8,7 @@
 | `results` | `CheckResult` from GX's results (observed value, failing rows), `MonthValidation` |
 | `gate` | validate a month and decide: no ERROR failure, publish |
 | `data_docs` | GX's static Data Docs site of the validations, and devzone's offline index |
+| `offline_site` | make the Data Docs pages open offline: GX's CDN files served from the site (vendored by `make`), Home pointed at devzone's index |
 
 The cross-checks' inputs are dbt models (dbt_project/models/intermediate/quality/); the gate's
 results go to raw.check_results (devzone/warehouse.py: store_check_results), from which dbt builds

@@ -3,9 +3,11 @@
 `build_data_docs` stores a run's validation results in a file-mode GX project (`<folder>/gx/`: the
 suites as JSON and every stored result), so the site accumulates, and renders the pages of that
 run's results only: re-rendering every stored result on each month made a 10-year backfill
-quadratic. GX's own index is not built (it needs scripts from the internet to draw its tables, and
-it reads every stored result on each run); `write_offline_index` writes `<folder>/index.html`
-instead: one line per stored run and suite, linking GX's pages, without scripts.
+quadratic. The pages rendered are then made to open offline (`offline_site`: the static files
+they load from CDNs served from the site, the Home link pointed at devzone's index). GX's own index
+is not built (it reads every stored result on each run); `write_offline_index` writes
+`<folder>/index.html` instead: a section per month (or range of months) validated, a line per
+validation and suite, linking GX's pages, without scripts.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ import datetime as dt
 import hashlib
 import html
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from devzone.quality.engine import engine, quiet_gx
+from devzone.quality.gate import WINDOW_SEPARATOR
+from devzone.quality.offline_site import make_offline
 from devzone.quality.results import GateValidation, MonthValidation
 from devzone.quality.suites import SUITE_NAMES
 
@@ -118,14 +123,37 @@ def build_data_docs(
             keys.append(key)
     context.build_data_docs(site_names=[DATA_DOCS_SITE], resource_identifiers=keys, build_index=False)
     stored.write_text(json.dumps(fingerprints, indent=1, sort_keys=True), encoding="utf-8")
-    return write_offline_index(folder)
+    index = write_offline_index(folder)
+    make_offline(site_dir, [page_path(site_dir, key) for key in keys], index)
+    return index
+
+
+def page_path(site_dir: Path, key) -> Path:
+    """The page GX renders for a suite's or a validation result's key (its store's layout)."""
+    folder = "validations" if hasattr(key, "run_id") else "expectations"
+    *parents, name = key.to_tuple()
+    return site_dir.joinpath(folder, *parents, f"{name}.html")
+
+
+def month_order(run_name: str) -> tuple[str, str]:
+    """Sort key of a validation's month ("2023-06") or range ("2021-01…2030-12"): by its last month,
+    then its first (newest first, a month before a range that ends in it)."""
+    first, _, last = run_name.partition(WINDOW_SEPARATOR)
+    return (last or first, first)
+
+
+def readable_time(run_time: str) -> str:
+    """GX's run time (20231129T201229.565007Z) as 2023-11-29 20:12:29."""
+    found = re.fullmatch(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z", run_time)
+    return "{}-{}-{} {}:{}:{}".format(*found.groups()) if found else run_time
 
 
 def write_offline_index(folder: str | Path) -> Path:
-    """`folder/index.html`: every stored run as plain HTML (no scripts), linking GX's pages.
+    """`folder/index.html`: every stored validation as plain HTML (no scripts), a section per month
+    (or range of months, a backfill's) validated, newest first, each validation of a suite a line
+    with its status and failed expectations, linking GX's result and suite pages.
 
-    GX's own index fills its tables with JavaScript loaded from public CDNs and stays empty
-    without internet access; its result and suite pages are readable without it.
+    GX's own index reads every stored result on each run and fills its tables with JavaScript.
     """
     folder = Path(folder)
     store = folder / "gx" / "uncommitted" / "validations"
@@ -138,7 +166,7 @@ def write_offline_index(folder: str | Path) -> Path:
         runs.append(
             {
                 "suite": suite,
-                "run_name": run_name,
+                "month": run_name,  # GX's run name: the month, or the range of a backfill
                 "run_time": run_time,
                 "page": f"data_docs/validations/{suite}/{run_name}/{run_time}/{path.stem}.html",
                 "suite_page": f"data_docs/expectations/{suite}.html",
@@ -147,38 +175,52 @@ def write_offline_index(folder: str | Path) -> Path:
                 "warnings": [r for r in failed if severity(r) != "error"],
             }
         )
-    runs.sort(
-        key=lambda r: (
-            r["run_time"],
-            r["run_name"],
-            SUITE_NAMES.index(r["suite"]) if r["suite"] in SUITE_NAMES else 99,
-        ),
-        reverse=True,
-    )
-    e = html.escape
-    rows = []
+    by_month: dict[str, list[dict]] = {}
     for run in runs:
-        status = "ERROR" if run["errors"] else ("WARN" if run["warnings"] else "ok")
-        failures = "".join(
-            f"<li><b>{'ERROR' if r in run['errors'] else 'WARN'}</b> "
-            f"{e(str((r['expectation_config'].get('meta') or {}).get('expectation', r['expectation_config'].get('type'))))}"
-            f" — {e(str((r['expectation_config'].get('meta') or {}).get('rule', '')))}</li>"
-            for r in run["errors"] + run["warnings"]
+        by_month.setdefault(run["month"], []).append(run)
+    months = sorted(by_month, key=month_order, reverse=True)
+    e = html.escape
+    sections = []
+    for month in months:
+        items = sorted(
+            by_month[month],
+            key=lambda r: (
+                r["run_time"],
+                -(SUITE_NAMES.index(r["suite"]) if r["suite"] in SUITE_NAMES else 99),
+                r["suite"],
+            ),
+            reverse=True,
         )
-        rows.append(
-            f"<tr class='{status.lower()}'><td>{e(run['run_name'])}</td><td>{e(run['run_time'])}</td>"
-            f"<td><a href='{e(run['suite_page'])}'>{e(run['suite'])}</a></td><td>{status}</td>"
-            f"<td>{run['evaluated']}</td><td><a href='{e(run['page'])}'>result</a><ul>{failures}</ul></td></tr>"
+        rows = []
+        for run in items:
+            status = "ERROR" if run["errors"] else ("WARN" if run["warnings"] else "ok")
+            failures = "".join(
+                f"<li><b>{'ERROR' if r in run['errors'] else 'WARN'}</b> "
+                f"{e(str((r['expectation_config'].get('meta') or {}).get('expectation', r['expectation_config'].get('type'))))}"
+                f" — {e(str((r['expectation_config'].get('meta') or {}).get('rule', '')))}</li>"
+                for r in run["errors"] + run["warnings"]
+            )
+            rows.append(
+                f"<tr class='{status.lower()}'><td>{e(readable_time(run['run_time']))}</td>"
+                f"<td><a href='{e(run['suite_page'])}'>{e(run['suite'])}</a></td><td>{status}</td>"
+                f"<td>{run['evaluated']}</td><td><a href='{e(run['page'])}'>result</a><ul>{failures}</ul></td></tr>"
+            )
+        label = "months" if WINDOW_SEPARATOR in month else "month"
+        sections.append(
+            f"<section id='month-{e(month)}'><h2>月份 {label} {e(month)}</h2>"
+            "<table><tr><th>validated (UTC)</th><th>suite</th><th>status</th><th>expectations</th>"
+            "<th>result and failed expectations</th></tr>" + "".join(rows) + "</table></section>"
         )
+    contents = " · ".join(f"<a href='#month-{e(m)}'>{e(m)}</a>" for m in months)
     page = (
-        "<!doctype html><html><head><meta charset='utf-8'><title>devzone quality runs</title><style>"
+        "<!doctype html><html><head><meta charset='utf-8'><title>devzone 数据质量 quality gate</title><style>"
         "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
-        "padding:4px 8px;vertical-align:top;text-align:left}tr.error td:nth-child(4){color:#b00;font-weight:bold}"
-        "tr.warn td:nth-child(4){color:#a60}ul{margin:0;padding-left:1.2em}</style></head><body>"
-        "<h1>devzone quality gate: validation runs</h1>"
-        "<p>Each run links to its Great Expectations result page and its suite's page.</p>"
-        "<table><tr><th>run</th><th>run time (UTC)</th><th>suite</th><th>status</th><th>expectations</th>"
-        "<th>result and failed expectations</th></tr>" + "".join(rows) + "</table></body></html>"
+        "padding:4px 8px;vertical-align:top;text-align:left}tr.error td:nth-child(3){color:#b00;font-weight:bold}"
+        "tr.warn td:nth-child(3){color:#a60}ul{margin:0;padding-left:1.2em}section{margin-top:1.5em}</style></head>"
+        "<body><h1>devzone 数据质量 quality gate: validations by month</h1>"
+        "<p>A section per month validated (a backfill's validation is named by its range of months), newest "
+        "first; each line links to the Great Expectations result page and its suite's page.</p>"
+        f"<p>月份 month: {contents or 'none validated yet'}</p>" + "".join(sections) + "</body></html>"
     )
     index = folder / "index.html"
     index.write_text(page, encoding="utf-8")
