@@ -13,7 +13,11 @@ def test_every_expectation_is_explained_in_the_readme_with_its_severity():
     for suite in quality.SUITE_NAMES:
         data = json.loads((ROOT / "expectations" / f"{suite}.json").read_text(encoding="utf-8"))
         for expectation, readable in zip(data["expectations"], quality.readable_ids(data["expectations"]), strict=True):
-            row = f"| {expectation['meta']['severity'].upper()} | `{readable}` | {expectation['meta']['rule'].replace('|', '/')} |"
+            meta = expectation["meta"]
+            row = (
+                f"| {meta['severity'].upper()} | `{readable}` | {meta['rule'].replace('|', '/')} "
+                f"| {meta['rule_zh'].replace('|', '/')} |"
+            )
             assert row in readme, f"README lacks the rule of {suite}: {readable}"
 
 

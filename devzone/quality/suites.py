@@ -175,13 +175,17 @@ def suite_parameters(
 
 
 def rules_markdown(folder: str | Path = EXPECTATIONS_DIR) -> str:
-    """The README's tables of rules: one per suite, each expectation with its severity and rule."""
+    """The README's tables of rules: one per suite, each expectation with its severity and its rule
+    in English and in Chinese."""
     parts = []
     for name in SUITE_NAMES:
         expectations = read_suite_json(name, folder)["expectations"]
         rows = [
-            f"| {e['meta']['severity'].upper()} | `{readable}` | {e['meta']['rule'].replace('|', '/')} |"
+            f"| {e['meta']['severity'].upper()} | `{readable}` | {e['meta']['rule'].replace('|', '/')} "
+            f"| {e['meta']['rule_zh'].replace('|', '/')} |"
             for e, readable in zip(expectations, readable_ids(expectations), strict=True)
         ]
-        parts.append(f"**{name}**\n\n| severity | expectation | rule |\n|---|---|---|\n" + "\n".join(rows) + "\n")
+        parts.append(
+            f"**{name}**\n\n| severity | expectation | rule | 规则 |\n|---|---|---|---|\n" + "\n".join(rows) + "\n"
+        )
     return "\n".join(parts)
