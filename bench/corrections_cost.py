@@ -7,7 +7,7 @@
 run by `devzone run --all` three times: the first run builds the home (cold); the second, without
 corrections, is the baseline; then N statements spread over the months (every k-th key of
 rpt_fact_lineage, in key order) get a correction each in the journal (in turn a value one more,
-so that counts stay whole; a growth of the other sign; a rejection), written through
+so that counts stay whole; a growth of the other sign; an acceptance; a rejection), written through
 devzone.corrections as `devzone correct` writes them, and the third run applies them. Prints the
 three wall times and the ratio of the third to the second.
 """
@@ -46,10 +46,12 @@ def record_corrections(home: Path, count: int) -> int:
     step = max(1, len(keys) // count)
     chosen = keys[::step][:count]
     for i, (key, _fact_type, value, yoy) in enumerate(chosen):
-        if i % 3 == 0 and value is not None:
+        if i % 4 == 0 and value is not None:
             corrections.append(corrections.make(key, "value", "bench", "bench", value + 1))  # counts stay whole
-        elif i % 3 == 1 and yoy is not None:
+        elif i % 4 == 1 and yoy is not None:
             corrections.append(corrections.make(key, "yoy", "bench", "bench", -yoy))
+        elif i % 4 == 2:
+            corrections.append(corrections.make(key, "accept", "bench", "bench"))
         else:
             corrections.append(corrections.make(key, "reject", "bench", "bench"))
     return len(chosen)
