@@ -360,7 +360,7 @@ def corrected_home(built_home, copy_built_home, tmp_path_factory):
     """A home whose serving file shows people's corrections: a copy of the session's home with the
     decisions of `record_sample_corrections` recorded and 2023-06 run again (one pipeline run for
     the whole session, made by the first worker that needs it). Returns the folder of that serving
-    file (the app reads nothing else) and what was decided."""
+    file (the app reads nothing else) and of the journal, and what was decided."""
     import shutil
 
     base = tmp_path_factory.getbasetemp()
@@ -380,6 +380,7 @@ def corrected_home(built_home, copy_built_home, tmp_path_factory):
                 summary = runner.run_months([CORRECTED_MONTH])
                 assert summary.success, runner.format_summary(summary)
                 shutil.copy2(home / "serving.duckdb", folder / "serving.duckdb")
+                shutil.copytree(home / "corrections", folder / "corrections")  # the journal, to run again
             finally:
                 use_home(built_home[0])
             made.write_text(json.dumps(decided, ensure_ascii=False), encoding="utf-8")
