@@ -133,9 +133,10 @@ def period_labels() -> dict[str, str]:
     return dict(zip(df["period"], df["label_long"], strict=True))
 
 
-def month_selector(key: str, label: str = "月份", container=None) -> str | None:
-    """A month selector defaulting to ?month= or the latest published month; shows 2023年1-6月-style labels."""
-    options = months()
+def month_selector(key: str, label: str = "月份", container=None, options: list[str] | None = None) -> str | None:
+    """A month selector defaulting to ?month= or the latest published month; shows 2023年1-6月-style labels.
+    `options`: the months offered, latest first (default: `months()`, the months with reports)."""
+    options = months() if options is None else options
     if not options:
         st.warning("发布文件中还没有任何月份的数据。")
         return None
@@ -541,7 +542,8 @@ def bulletin_data(period: str, run: Query | None = None) -> bulletin.BulletinDat
         ),
         quality=run("select * from rpt_quality_month where period = ?", [period]),
         problems=run(
-            "select status, suite_name, expectation_name, rule, observed_value, failing_count from fct_quality_result "
+            "select status, suite_name, expectation_name, rule, observed_value, rule_zh, observed_zh, failing_count "
+            "from fct_quality_result "
             "where period = ? and status <> 'passed' "
             "order by case status when 'failed' then 0 when 'warning' then 1 else 2 end, suite_name, expectation_name",
             [period],
@@ -561,3 +563,140 @@ def bulletin_data(period: str, run: Query | None = None) -> bulletin.BulletinDat
             [period],
         ),
     )
+
+
+# ---- links between pages, the cities' order, the zones reference, table heights ----------------
+
+# The query parameters of a link to 溯源 filtered on a figure: ?month=YYYY-MM (every page reads it,
+# see month_selector), ?city=<city name> (太原市), ?zone=<zone name, or labels.CITY_TOTAL_FILTER for
+# an area's own total>, ?indicator=<indicator code>. `lineage_url` writes them; `linked_index` is how
+# a page picks the linked option of its selector.
+LINK_PARAMS = ("month", "city", "zone", "indicator")
+
+
+def page_url(url_path: str, **params: str | None) -> str:
+    """A relative link to a page of the app (its st.Page url_path) with query parameters; None
+    parameters are left out."""
+    from urllib.parse import urlencode
+
+    given = {k: v for k, v in params.items() if v is not None}
+    return f"{url_path}?{urlencode(given)}" if given else url_path
+
+
+def lineage_url(month: str, city: str | None = None, zone: str | None = None, indicator: str | None = None) -> str:
+    """The link to 溯源 filtered on a figure (LINK_PARAMS): the province's figures have no city."""
+    return page_url("lineage", month=month, city=city, zone=zone, indicator=indicator)
+
+
+def linked_index(param: str, options: list, default: int = 0) -> int:
+    """The position in `options` of the option a link names (?param=…), else `default`: a
+    selector's `index`, so that a link from another page opens it filtered (LINK_PARAMS)."""
+    wanted = st.query_params.get(param)
+    return options.index(wanted) if wanted in options else default
+
+
+def in_city_order(df: pd.DataFrame, column: str = "city_name") -> pd.DataFrame:
+    """`df` with its rows in the official order of the cities (labels.CITY_ORDER), 全省 first."""
+    return df.iloc[sorted(range(len(df)), key=lambda i: labels.city_rank(df[column].iloc[i]))]
+
+
+def city_colours(names: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(domain, range) of a colour scale for the cities `names`: in the official order, each in its
+    own colour of labels.CITY_PALETTE (全省 in labels.PROVINCE_COLOUR), the same on every chart."""
+    domain = sorted(set(names), key=labels.city_rank)
+    colours = dict(zip(labels.CITY_ORDER, labels.CITY_PALETTE, strict=True)) | {labels.PROVINCE: labels.PROVINCE_COLOUR}
+    return domain, [colours.get(n, "#999999") for n in domain]
+
+
+def listed_zones(city_name: str | None = None) -> int:
+    """How many zones the zones reference (dim_zone, the zones it knows) lists, in the province or a city."""
+    sql = "select count(*) as n from dim_zone where is_resolved"
+    params: list = []
+    if city_name is not None:
+        sql += " and city_name = ?"
+        params.append(city_name)
+    return int(query(sql, params)["n"].iloc[0])
+
+
+def table_height(rows: int, cap: int = 20) -> int:
+    """The pixel height of a st.dataframe that shows `rows` rows without inner scrolling, up to `cap` rows."""
+    return 38 + 35 * max(1, min(rows, cap))
+
+
+# ---- 数据质量: every validated month, failing rows in words ----------------------------------------
+
+
+def quality_months() -> list[str]:
+    """Every month the quality gate validated (rpt_quality_month), latest first: a month without
+    reports has results too (a city that stopped filing)."""
+    return query("select period from rpt_quality_month order by period desc")["period"].tolist()
+
+
+# Columns of a failing-row sample that name rows for machines (hashes, keys, the cross-check's
+# code): 数据质量 leaves them out, its 技术细节 keeps the raw sample.
+SAMPLE_HIDDEN_COLUMNS = (
+    "check",
+    "doc_id",
+    "document_id",
+    "indicator_fact_key",
+    "pipeline_fact_key",
+    "correction_key",
+    "correction_keys",
+    "fact_id",
+    "fact_ids",
+)
+# Sample columns of codes, with the words for them.
+SAMPLE_VALUE_LABELS = {
+    "stage": labels.STAGE_LABELS,
+    "scope": labels.SCOPE_LABELS,
+    "basis": labels.BASIS_LABELS,
+    "measure": labels.MEASURE_LABELS,
+    "rate_base": labels.MEASURE_LABELS,
+    "area_level": labels.AREA_LEVEL_LABELS,
+}
+
+
+def area_names() -> tuple[dict[str, str], dict[str, str]]:
+    """(city code -> city name, zone key -> zone name) of the reference (dim_city, dim_zone)."""
+    cities = query("select city_code, city_name from dim_city")
+    zones = query("select zone_key, zone_name from dim_zone where zone_name is not null")
+    return (
+        dict(zip(cities["city_code"], cities["city_name"], strict=True)),
+        dict(zip(zones["zone_key"], zones["zone_name"], strict=True)),
+    )
+
+
+def failing_sample(
+    sample: list[dict] | dict,
+    indicator_names: dict[str, tuple[str, str]],
+    cities: dict[str, str],
+    zones: dict[str, str],
+) -> pd.DataFrame:
+    """A check's failing rows as 数据质量 shows them: `failing_rows` (Chinese column and indicator
+    names) without the machines' columns (SAMPLE_HIDDEN_COLUMNS), cities and zones by name (a zone
+    the reference does not know by the name the report gave it), codes in words and flags as
+    labels.YES_NO."""
+    frame = pd.DataFrame(sample if isinstance(sample, list) else [sample])
+    frame = frame.drop(columns=[c for c in SAMPLE_HIDDEN_COLUMNS if c in frame])
+    named = {"city_code": ("city", "city_name"), "zone_key": ("zone", "zone_name")}
+    for column, (name, also) in named.items():
+        if column in frame and (name in frame or also in frame):
+            frame = frame.drop(columns=[column])  # the name is there: the code says nothing more
+    if "city_code" in frame:
+        frame["city_code"] = frame["city_code"].map(lambda c: None if fmt.missing_text(c) else cities.get(c, c))
+    if "zone_key" in frame:
+        frame["zone_key"] = frame["zone_key"].map(
+            lambda z: None if fmt.missing_text(z) else zones.get(z, str(z).removeprefix("UNRESOLVED:"))
+        )
+    for column, words in SAMPLE_VALUE_LABELS.items():
+        if column in frame:
+            frame[column] = frame[column].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
+    if "confidence" in frame:
+        frame["confidence"] = [
+            labels.review_label(c, r)
+            for c, r in zip(frame["confidence"], frame.get("review_reasons", [None] * len(frame)), strict=True)
+        ]
+    for column in frame.columns:
+        if frame[column].map(lambda v: isinstance(v, bool)).any():
+            frame[column] = frame[column].map(lambda v: labels.YES_NO[v] if isinstance(v, bool) else v)
+    return failing_rows(frame.to_dict("records"), indicator_names)

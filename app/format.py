@@ -166,3 +166,36 @@ def corrected_measures_text(corrected_measures) -> str | None:
             name = labels.MEASURE_LABELS.get(measure.strip(), measure.strip())
             parts.append(f"{labels.STAGE_LABELS.get(stage, stage)}{name} {change}".strip())
     return f"{labels.CORRECTION_MARK} " + "；".join(parts)
+
+
+def compact(v, unit: str | None, counts: Collection[str]) -> str:
+    """A value with its unit as Chinese text writes it, without a space: 412.65亿元, 25个, 3.6%."""
+    return value(v, unit, counts).replace(" ", "")
+
+
+# ---- the bulletin's print style (app/bulletin.py) -------------------------------------------------
+# As official statistical bulletins print numbers: no thousands separator, no space before the unit
+# (1206.66亿元, 25个, 3.6%), and no "-0.0" for a number that rounds to zero.
+
+
+def printed_num(v, decimals: int = 2) -> str:
+    """A number as the bulletin prints it: 1206.66, -2.7; DASH when missing."""
+    if missing(v):
+        return DASH
+    rounded = round(float(v), decimals)
+    return f"{0.0 if rounded == 0 else rounded:.{decimals}f}"
+
+
+def printed_value(v, unit: str | None, counts: Collection[str]) -> str:
+    """A value with its unit, no space: 207.61亿元, 25个, 3.6%, 282.38万人次."""
+    if missing(v):
+        return DASH
+    unit = unit or ""
+    if unit == "%":
+        return f"{printed_num(v, 1)}%"
+    return f"{printed_num(v, decimals_for(unit, counts))}{unit}"
+
+
+def printed_pp(v) -> str:
+    """A gap in percentage points, unsigned: 1.50个百分点."""
+    return DASH if missing(v) else f"{printed_num(abs(float(v)), 2)}个百分点"

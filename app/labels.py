@@ -75,6 +75,7 @@ DOC_STATUS_LABELS = {
 CHECK_TITLES = [
     ("city_growth", "市增速与所辖开发区推算的增速不一致"),
     ("cumulative_progress", "累计值低于上月累计值"),
+    ("document_facts: expect_column_values_to_not_be_null(stated_period)", "报告未写明所述期间"),
     ("document_facts", "报告中没有识别出任何数字"),
     ("expected_city", "上月报送、本月未报送的城市"),
     ("named_zone: expect_column_values_to_be_in_set(city_resolved)", "开发区所属城市未能由名称确认"),
@@ -137,6 +138,28 @@ SAMPLE_COLUMN_LABELS = {
     "city_evidence": "全市原文",
     "zone_evidence": "开发区原文",
     "filed": "本月已报送",
+    "period": "月份",
+    "previous_period": "上月",
+    "stated_period": "所述期间",
+    "city_code": "城市",
+    "zone_key": "开发区",
+    "zone_resolved": "开发区名称已识别",
+    "city_resolved": "所属城市已确认",
+    "in_reference": "在开发区名录中",
+    "is_province": "全省",
+    "fact_seq": "第几个数",
+    "confidence": "可信度",
+    "source_count": "来源个数",
+    "has_conflicting_sources": "来源不一致",
+    "conflicting_statements": "不一致的表述",
+    "count_fractional_part": "小数部分",
+    "sign_agrees": "增减方向一致",
+    "rate_base": "比率基数",
+    "rate_base_investment": "比率基数投资（亿元）",
+    "completed_investment": "已完成投资（亿元）",
+    "expected_annual_output": "预计年产值（亿元）",
+    "industrial_projects": "产业项目个数",
+    "industrial_investment": "产业项目投资（亿元）",
 }
 
 
@@ -256,3 +279,80 @@ def review_label(confidence: str | None, reasons: str | None) -> str:
 def check_title(expectation_name: str) -> str:
     """The managers' title of a check, e.g. '市增速与所辖开发区推算的增速不一致'."""
     return next((title for key, title in CHECK_TITLES if key in expectation_name), expectation_name)
+
+
+# ---- the cities' order and colours, growth colours (总览, 趋势, 开发区对比) -----------------------
+
+PROVINCE = "全省"
+# The official order of Shanxi's cities (north to south, as the province's statistics list them),
+# and one colour of an 11-colour qualitative palette for each, in that order: a city keeps its
+# colour on every chart. No pure red or green: those mean a rise and a fall.
+CITY_ORDER = (
+    "太原市",
+    "大同市",
+    "朔州市",
+    "忻州市",
+    "吕梁市",
+    "晋中市",
+    "阳泉市",
+    "长治市",
+    "晋城市",
+    "临汾市",
+    "运城市",
+)
+CITY_PALETTE = (
+    "#1f77b4",  # 太原 blue
+    "#ff7f0e",  # 大同 orange
+    "#9467bd",  # 朔州 purple
+    "#8c564b",  # 忻州 brown
+    "#e377c2",  # 吕梁 pink
+    "#7f7f7f",  # 晋中 grey
+    "#bcbd22",  # 阳泉 olive
+    "#17becf",  # 长治 cyan
+    "#393b79",  # 晋城 navy
+    "#e7ba52",  # 临汾 gold
+    "#7b4173",  # 运城 plum
+)
+PROVINCE_COLOUR = "#262730"
+# The Chinese convention, kept everywhere: red for a rise, green for a fall.
+RISE_COLOUR, FALL_COLOUR = "#d62728", "#2ca02c"
+RISE_MARKDOWN, FALL_MARKDOWN = "red", "green"  # st.markdown's :red[…] / :green[…]
+RISE_ARROW, FALL_ARROW = "▲", "▼"
+GROWTH_SIGN_LABELS = {True: "增长", False: "下降"}  # the sign of a growth bar (rise, fall)
+GROWTH_LEGEND = f"颜色：红色{RISE_ARROW}表示同比增长，绿色{FALL_ARROW}表示同比下降。"
+NOT_REPORTED = "未报送"
+
+
+def city_rank(name) -> int:
+    """A city's place in CITY_ORDER (全省 first, an unknown name last): sort by it."""
+    if name == PROVINCE:
+        return -1
+    return CITY_ORDER.index(name) if name in CITY_ORDER else len(CITY_ORDER)
+
+
+def cities_sum(count: int) -> str:
+    """What a province figure that no report states is: the sum of the cities that stated it."""
+    return f"报送{count}市合计"
+
+
+def zones_reported(reported: int, listed: int, what: str = "") -> str:
+    """'本月 14 个开发区报送（开发区名录共 93 个）', or of one indicator (`what`): '本月 14 个开发区报送了规上工业增加值（…）'."""
+    return f"本月 {reported} 个开发区报送{f'了{what}' if what else ''}（开发区名录共 {listed} 个）"
+
+
+# ---- the bulletin's internal quality appendix (app/bulletin.py) ---------------------------------
+
+# A check's status (fct_quality_result.status) as one plain word: a failed check is an ERROR (the
+# gate blocks the month), a warning a WARN, acknowledged a warning whose facts people accepted.
+BULLETIN_CHECK_WORDS = {"failed": "错误", "warning": "警告", "acknowledged": "已确认", "passed": "通过"}
+
+
+# ---- 数据质量 (app/app_pages/quality.py) ----------------------------------------------------------
+
+# A check's result as one plain word (status and severity in one: failed is an ERROR), the same words
+# as the bulletin's appendix.
+CHECK_RESULT_LABELS = BULLETIN_CHECK_WORDS
+# The expander that keeps the engineers' codes (suites, expectations, GX's English rule and observed
+# value, the raw failing rows): the rest of the app shows no code.
+TECHNICAL_DETAILS = "技术细节"
+NO_REPORT_MONTH = "该月没有收到报告，以下为该月数据校验的结果。"

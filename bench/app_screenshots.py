@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Screenshots of every page of the managers' app, in headless Chromium, for a person to look at.
 
-    .venv/bin/python bench/app_screenshots.py [--home DIR] [--out DIR] [--width 1400]
+    .venv/bin/python bench/app_screenshots.py [--home DIR] [--out DIR] [--sizes 1440x900,390x844]
 
 Starts the app on 127.0.0.1 against $DEVZONE_HOME (or --home), starts Debian's Chromium
 (`apt-get install chromium`) headless, opens each page through the DevTools protocol, waits until
 Streamlit has finished rendering (the app element exists, no status widget or skeleton is left),
-and saves one PNG per page. Prints two times per page:
+and saves one PNG of the first screen per page and window size (default: a laptop, 1440×900, and a
+phone, 390×844), named <n>_<page>_<width>x<height>.png, plus 总览 of every published month
+(0_overview_<month>_<size>.png: its first screen shows a figure with its unit). Prints two times per
+page and size:
 - full load: a fresh browser load of the page's URL (JavaScript bundle, websocket, script run, drawing);
 - in app: the page opened from the sidebar of an app already loaded, as a manager moves between pages.
 A page is rendered when its title is the page's, nothing is running or stale, and the element count
@@ -113,18 +116,48 @@ class DevTools:
                 return message.get("result", {})
 
 
+CLICK_NAV = (
+    '(() => { const a = document.querySelector(\'[data-testid="stSidebarNavLink"][href$="/{}"]\');'
+    " if (!a) return false; a.click(); return true; })()"
+)
+
+
+def click_nav(tools: DevTools, url_path: str) -> bool:
+    """Click the sidebar's link to a page; False when the sidebar does not show it."""
+    found = tools.call("Runtime.evaluate", expression=CLICK_NAV.replace("{}", url_path), returnByValue=True)
+    return bool(found["result"].get("value"))
+
+
+def shoot(tools: DevTools, path: Path) -> None:
+    """A PNG of the first screen (the viewport)."""
+    shot = tools.call("Page.captureScreenshot", format="png", captureBeyondViewport=False)
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
+def published_months(home: Path) -> list[str]:
+    """The months with a report in the serving file of `home` (read-only)."""
+    import duckdb
+
+    con = duckdb.connect(str(home / "serving.duckdb"), read_only=True)
+    try:
+        rows = con.execute("select distinct period from rpt_city_month_kpis where has_report order by 1").fetchall()
+    finally:
+        con.close()
+    return [period for (period,) in rows]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, default=Path(os.environ.get("DEVZONE_HOME", ROOT / ".devzone")))
     parser.add_argument("--out", type=Path, default=ROOT / ".devzone" / "screenshots")
-    parser.add_argument("--width", type=int, default=1400)
-    parser.add_argument("--height", type=int, default=1800)
+    parser.add_argument("--sizes", default="1440x900,390x844", help="window sizes, WIDTHxHEIGHT, comma-separated")
     parser.add_argument("--query", default="", help="query string for every page, e.g. month=2023-06")
     args = parser.parse_args()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
         raise SystemExit("Chromium not found: apt-get install chromium")
     args.out.mkdir(parents=True, exist_ok=True)
+    sizes = [tuple(int(n) for n in size.lower().split("x")) for size in args.sizes.split(",")]
 
     app_port, debug_port = free_port(), free_port()
     env = {**os.environ, "DEVZONE_HOME": str(args.home.resolve())}
@@ -162,7 +195,7 @@ def main() -> None:
             "--disable-sync",
             f"--user-data-dir={profile}",
             f"--remote-debugging-port={debug_port}",
-            f"--window-size={args.width},{args.height}",
+            f"--window-size={sizes[0][0]},{sizes[0][1]}",
             "about:blank",
         ],
         stdout=subprocess.DEVNULL,
@@ -175,34 +208,44 @@ def main() -> None:
             target = next(t for t in json.load(response) if t["type"] == "page")
         tools = DevTools(target["webSocketDebuggerUrl"])
         tools.call("Page.enable")
-        tools.call(
-            "Emulation.setDeviceMetricsOverride",
-            width=args.width,
-            height=args.height,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
         pages = app_pages()
         query = f"?{args.query}" if args.query else ""
-        print(f"{'page':<10} {'full load':>10} {'in app':>8}")
-        for number, (_, path, title) in enumerate(pages, start=1):
-            tools.call("Page.navigate", url="about:blank")  # so the wait cannot see the previous page
-            started = time.perf_counter()
-            tools.call("Page.navigate", url=f"http://127.0.0.1:{app_port}/{path}{query}")
-            full_load = wait_rendered(tools, title, started)
-            time.sleep(1.0)  # charts draw after the elements exist
-            shot = tools.call("Page.captureScreenshot", format="png", captureBeyondViewport=False)
-            (args.out / f"{number}_{path or 'overview'}.png").write_bytes(base64.b64decode(shot["data"]))
+        print(f"{'page':<10} {'size':>9} {'full load':>10} {'in app':>8}")
+        for width, height in sizes:
+            size = f"{width}x{height}"
+            tools.call(
+                "Emulation.setDeviceMetricsOverride",
+                width=width,
+                height=height,
+                deviceScaleFactor=1,
+                mobile=width < 600,
+            )
+            for number, (_, path, title) in enumerate(pages, start=1):
+                tools.call("Page.navigate", url="about:blank")  # so the wait cannot see the previous page
+                started = time.perf_counter()
+                tools.call("Page.navigate", url=f"http://127.0.0.1:{app_port}/{path}{query}")
+                full_load = wait_rendered(tools, title, started)
+                time.sleep(1.0)  # charts draw after the elements exist
+                shoot(tools, args.out / f"{number}_{path or 'overview'}_{size}.png")
 
-            # then open it again from the sidebar, coming from another page of the loaded app
-            _, other_path, other_title = pages[number % len(pages)]
-            click = 'document.querySelector(\'[data-testid="stSidebarNavLink"][href$="/{}"]\').click()'
-            tools.call("Runtime.evaluate", expression=click.format(other_path))
-            wait_rendered(tools, other_title, time.perf_counter())
-            started = time.perf_counter()
-            tools.call("Runtime.evaluate", expression=click.format(path))
-            in_app = wait_rendered(tools, title, started)
-            print(f"{path or 'overview':<10} {full_load:>9.2f}s {in_app:>7.2f}s")
+                # then open it again from the sidebar, coming from another page of the loaded app
+                # (on a phone the sidebar may be folded away, its links not drawn: no time then)
+                _, other_path, other_title = pages[number % len(pages)]
+                in_app = "—"
+                if click_nav(tools, other_path):
+                    wait_rendered(tools, other_title, time.perf_counter())
+                    started = time.perf_counter()
+                    if click_nav(tools, path):
+                        in_app = f"{wait_rendered(tools, title, started):.2f}s"
+                print(f"{path or 'overview':<10} {size:>9} {full_load:>9.2f}s {in_app:>8}")
+            # 总览's first screen of every published month
+            overview = next(p for p in pages if p.url_path == "")
+            for month in published_months(args.home):
+                tools.call("Page.navigate", url="about:blank")
+                tools.call("Page.navigate", url=f"http://127.0.0.1:{app_port}/?month={month}")
+                wait_rendered(tools, overview.title, time.perf_counter())
+                time.sleep(0.5)
+                shoot(tools, args.out / f"0_overview_{month}_{size}.png")
         print(f"screenshots: {args.out}")
     finally:
         browser.terminate()

@@ -94,6 +94,8 @@ def test_every_page_renders_and_its_downloads_are_valid_files(served, downloaded
 
 
 def test_overview_defaults_to_latest_month_and_shows_the_expected_kpis(served):
+    from test_app_overview import overview_table, plain
+
     con = duckdb.connect(str(served / "serving.duckdb"), read_only=True)
     try:
         latest = con.execute("select max(period) from rpt_city_month_kpis where has_report").fetchone()[0]
@@ -105,17 +107,16 @@ def test_overview_defaults_to_latest_month_and_shows_the_expected_kpis(served):
     at.selectbox(key="overview_month").select(MONTH).run()
     assert not at.exception
     fact = expected_city_fact(MONTH, CITY, "industrial_value_added")
-    metrics = {m.label: m for m in at.metric}
-    assert metrics["数据月份"].value == "2023年1-6月"
-    assert metrics["报告份数"].value == "2 份"
-    assert metrics["数据质量"].value in {"通过", "有警告", "有错误"}
-    assert metrics[CITY].value == f"{fact['value']:,.2f}"  # 亿元 is in the heading
-    assert metrics[CITY].delta == f"{fact['yoy_pct']:+.1f}%"  # a leading - turns the arrow down and red
-    # no report states the province figure: the card sums the cities that stated it, and says so
+    said = plain(at.markdown[0].value)
+    assert said.startswith("2023年1-6月，全省开发区")
+    assert "共收到报告 2 份" in said
+    assert re.search("数据质量：(通过|有警告|有错误)", said)
+    table = overview_table(at)
+    assert plain(table[CITY]["规上工业增加值"]) == f"{fact['value']:,.2f}亿元 ▲{fact['yoy_pct']:.1f}%"
+    # no report states the province figure: the province sums the cities that stated it, and says so
     stated = [f["value"] for f in expected_city_facts(MONTH, "industrial_value_added")]
     assert len(stated) > 1
-    province = metrics[f"全省（{len(stated)} 市合计）"]
-    assert province.value == f"{sum(stated):,.2f}"
+    assert plain(table["全省"]["规上工业增加值"]) == f"{sum(stated):,.2f}亿元（报送{len(stated)}市合计）"
 
 
 def test_month_in_the_url_opens_every_page_on_that_month(served):
@@ -129,17 +130,6 @@ def test_month_in_the_url_opens_every_page_on_that_month(served):
     assert at.selectbox(key="pipeline_month").value == MONTH
     at.selectbox(key="pipeline_month").select("2023-09").run()
     assert at.query_params["month"] == ["2023-09"] or at.query_params["month"] == "2023-09"
-
-
-def test_overview_indicator_filter_changes_the_cards(served):
-    at = app_at("overview")
-    at.selectbox(key="overview_month").select(MONTH).run()
-    before = {m.label: m.value for m in at.metric}
-    at.selectbox(key="overview_indicator").select("operating_revenue").run()
-    after = {m.label: m.value for m in at.metric}
-    fact = expected_city_fact(MONTH, CITY, "operating_revenue")
-    assert after[CITY] == f"{fact['value']:,.2f}"
-    assert before[CITY] != after[CITY]
 
 
 def test_compare_city_filter_narrows_the_ranking(served):
@@ -179,7 +169,7 @@ def test_pipeline_cumulative_and_event_views(served):
     at.selectbox(key="pipeline_month").select(MONTH).run()
     cumulative = at.dataframe[0].value
     assert CITY in set(cumulative["地区"])
-    assert any("计算比率" in c for c in at.dataframe[1].value.columns)
+    assert any("签约开工率·计算" in c for c in at.dataframe[1].value.columns)  # the bulletin's name of the rate
     at.radio(key="pipeline_scope").set_value("event").run()
     assert not at.exception
     event = at.dataframe[0].value
@@ -190,9 +180,9 @@ def test_pipeline_cumulative_and_event_views(served):
 def test_quality_lists_problems_first(served):
     at = app_at("quality")
     at.selectbox(key="quality_month").select(MONTH).run()
-    results = next(d.value for d in at.dataframe if "校验项" in d.value.columns)
-    order = {"失败": 0, "警告": 1, "通过": 2}
-    ranks = [order[s] for s in results["状态"]]
+    results = next(d.value for d in at.dataframe if "结果" in d.value.columns and "规则" in d.value.columns)
+    order = {"错误": 0, "警告": 1, "已确认": 2, "通过": 3}  # status and severity in one word
+    ranks = [order[s] for s in results["结果"]]
     assert ranks == sorted(ranks)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["错误"] == 0 or metrics["错误"] == "0"
@@ -316,9 +306,10 @@ def test_pipeline_highlights_a_reported_rate_that_disagrees(edited_serving):
     at = app_at("pipeline")
     at.selectbox(key="pipeline_month").select(MONTH).run()
     assert [w.value for w in at.warning] == [f"比率有差异的地区：{CITY}"]
-    rates = next(d for d in at.dataframe if "开工·差（百分点）" in d.value.columns)
+    rate = "开工项目投产率"  # labels.STAGE_RATE_LABELS["started"], as the bulletin names it
+    rates = next(d for d in at.dataframe if f"{rate}·差（百分点）" in d.value.columns)
     row = rates.value[rates.value["地区"] == CITY].iloc[0]
-    assert row["开工·差（百分点）"] == 2 and row["开工·报告比率（%）"] - row["开工·计算比率（%）"] == pytest.approx(2)
+    assert row[f"{rate}·差（百分点）"] == 2 and row[f"{rate}·报告（%）"] - row[f"{rate}·计算（%）"] == pytest.approx(2)
     assert "background-color: #f8d7da" in rates.proto.arrow_data.styler.styles  # the gap cell is red
 
 
@@ -513,12 +504,14 @@ def test_the_overview_lists_the_headline_indicators_of_the_data(edited_serving):
         "where headline_rank is not null",
         [],
     )
+    from test_app_overview import overview_table
+
     at = app_at("overview")
     assert not at.exception, [e.value for e in at.exception]
-    options = at.selectbox(key="overview_indicator").options
-    assert options[:2] == ["营业收入（亿元）", "规上工业增加值（亿元）"]
-    assert "税收收入（亿元）" not in options and len(options) == 8
-    assert not any("税收收入" in c for c in at.dataframe[0].value.columns)
+    at.selectbox(key="overview_month").select(MONTH).run()
+    columns = list(next(iter(overview_table(at).values())))
+    assert columns[:2] == ["营业收入", "规上工业增加值"]
+    assert "税收收入" not in columns
 
 
 def test_count_units_come_from_the_data(served, edited_serving):
@@ -590,3 +583,101 @@ def test_a_serving_file_from_before_corrections_asks_for_a_new_run(edited_servin
     at = app_at("quality")
     assert not at.exception, [e.value for e in at.exception]
     assert [e.value for e in at.error] == ["发布文件由旧版本生成，缺少本页需要的数据，请重新运行 make run"]
+
+
+# ---- issue 13: 数据质量 in Chinese, 溯源's province figures, 三个一批's words and order ------------
+
+
+def test_quality_says_each_check_in_chinese_in_one_word_and_keeps_the_codes_in_technical_details(served):
+    at = app_at("quality")
+    at.selectbox(key="quality_month").select(MONTH).run()
+    assert not at.exception, [e.value for e in at.exception]
+    problems = [e for e in at.expander if "技术细节" not in e.label]
+    assert problems and all(e.label.split(" · ")[0] in {"错误", "警告", "已确认"} for e in problems)
+    shown = "\n".join(m.value for e in problems for m in e.markdown)
+    assert "市报增速与按各开发区推算的增速" in shown and "检查4行，4行未通过" in shown  # rule_zh, observed_zh
+    assert "expect_" not in shown and "rows fail" not in shown
+    unknown = next(d.value for e in problems if "开发区不在开发区名录中" in e.label for d in e.dataframe)
+    assert {"城市", "开发区", "在开发区名录中", "文件"} <= set(unknown.columns)
+    assert set(unknown["开发区"]) == {"娄烦经开区", "阳曲经开区"} and set(unknown["在开发区名录中"]) == {"否"}
+    assert not [c for c in unknown.columns if re.search("[A-Za-z]", c)]
+    results = next(d.value for d in at.dataframe if "结果" in d.value.columns and "规则" in d.value.columns)
+    assert "状态" not in results.columns and "级别" not in results.columns
+    assert not results["规则"].str.contains("[A-Za-z]{4,}").any()  # the suites' rule_zh, not the English rule
+    (technical,) = [e for e in at.expander if e.label == "技术细节"]
+    codes = technical.dataframe[0].value
+    assert codes["校验项"].str.startswith(("expect_", "city_growth:", "named_zone:", "document_facts:")).any()
+    assert {"校验组", "规则（英文）", "观测值（英文）", "未通过样例"} <= set(codes.columns)
+
+
+def test_a_failing_sample_shows_names_and_words_not_codes_or_flags():
+    import data
+
+    shown = data.failing_sample(
+        [
+            {
+                "check": "zone_within_city",
+                "doc_id": "ab" * 32,
+                "period": "2023-06",
+                "city_code": "140100",
+                "zone_key": "UNRESOLVED:娄烦经开区",
+                "stage": "in_production",
+                "scope": "cumulative",
+                "basis": "actual",
+                "confidence": "review",
+                "review_reasons": "subject_inferred",
+                "in_reference": False,
+                "filed": True,
+            }
+        ],
+        {},
+        {"140100": "太原市"},
+        {},
+    )
+    assert list(shown.columns) == [
+        "月份", "城市", "开发区", "阶段", "口径", "完成/目标", "可信度", "复核原因", "在开发区名录中", "本月已报送"
+    ]  # fmt: skip
+    assert shown.iloc[0].tolist() == [
+        "2023-06", "太原市", "娄烦经开区", "投产", "累计", "完成", "待复核：城市由文中地名推断", "城市由文中地名推断", "否", "是"
+    ]  # fmt: skip
+
+
+def test_lineage_names_the_provinces_own_figures_and_opens_on_a_link(served):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["month"] = "2023-09"  # 全省's campaign figures, from a bulletin of several cities
+    at.query_params["city"] = "全省"
+    at.run()
+    at.switch_page("app_pages/lineage.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="lineage_city").value == "全省"
+    table = at.dataframe[0].value
+    assert len(table) and set(table["城市"]) == {"全省"} and table["开发区"].isna().all()
+    assert "fact_id" not in table.columns
+    picker = at.selectbox(key="lineage_pick").options
+    assert all(o.startswith("全省 · ") and "None" not in o and "（全市）" not in o for o in picker), picker
+    about = next(c.value for c in at.caption if c.value.startswith("文件："))
+    assert "（，" not in about and "（编码 utf-8，收到于" in about  # a bulletin of several cities names none
+
+
+def test_pipeline_names_rates_as_the_bulletin_lists_stages_in_order_and_draws_the_province_apart(served):
+    import pyarrow as pa
+
+    at = app_at("pipeline")
+    at.selectbox(key="pipeline_month").select("2023-09").run()
+    rates = next(d.value for d in at.dataframe if any("率·报告" in c for c in d.value.columns))
+    assert [c for c in rates.columns if c.endswith("·报告（%）")] == [
+        "签约开工率·报告（%）", "开工项目投产率·报告（%）", "达产率·报告（%）"
+    ]  # fmt: skip
+    (details,) = [e for e in at.expander if e.label == "各开发区明细"]
+    detail = details.dataframe[0].value
+    order = ["签约", "开工", "投产", "合计"]
+    for _, stages in detail.groupby(["地区", "开发区"], dropna=False, sort=False)["阶段"]:
+        assert [order.index(s) for s in stages] == sorted(order.index(s) for s in stages)
+    at.radio(key="pipeline_scope").set_value("event").run()
+    assert "全省" in set(at.dataframe[0].value["地区"])  # the table keeps 全省
+    for chart in at.get("vega_lite_chart"):
+        drawn = pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_pandas()
+        assert "全省" not in set(drawn["地区"]) and len(drawn)  # the charts draw the cities only
+    assert any(c.value.startswith("全省（报告所列全省数") and "签约 268 个" in c.value for c in at.caption)

@@ -48,32 +48,25 @@ def marked_cells(frame, key: str) -> set[tuple[str, str]]:
 
 
 def test_the_overview_marks_the_corrected_and_added_numbers_and_no_other(corrected):
+    from test_app_overview import overview_table, plain
+
     value, added = corrected["value"], corrected["added"]
     at = app_at("overview")
     at.selectbox(key="overview_month").select(MONTH).run()
     assert not at.exception, [e.value for e in at.exception]
-    cards = {m.label: m for m in at.metric}
-    assert cards[CITY].value == f"{value['new']:,.2f} {MARK}"  # 94.35 corrected to 95.35
-    assert MARK not in cards[CITY].delta  # its growth is as printed
-    assert cards["长治市"].value == "168.52"  # accepted as printed: no marker
-    assert MARK in cards["全省（2 市合计）"].value  # a sum with a corrected part
-    assert [c.value for c in at.caption].count(MARK_CAPTION) == 1
-    assert marked_cells(at.dataframe[0], "地区") == {
-        (CITY, "规上工业增加值（亿元）"),
-        (CITY, "固定资产投资（亿元）"),  # added, with its growth
-        (CITY, "固定资产投资同比（%）"),
+    table = {place: {name: plain(cell) for name, cell in row.items()} for place, row in overview_table(at).items()}
+    marked = {(place, name) for place, row in table.items() for name, cell in row.items() if MARK in cell}
+    assert marked == {
+        (CITY, "规上工业增加值"),  # 94.35 corrected to 95.35, its growth as printed
+        (CITY, "固定资产投资"),  # added, with its growth
+        ("全省", "规上工业增加值"),  # a sum with a corrected part
+        ("全省", "固定资产投资"),
     }
-    assert (
-        displayed(at.dataframe[0]).set_index("地区").loc[CITY, "规上工业增加值（亿元）"] == f"{value['new']:.2f} {MARK}"
-    )
-    assert (
-        at.dataframe[0].value.set_index("地区").loc[CITY, "规上工业增加值（亿元）"] == value["new"]
-    )  # data stays a number
-
-    at.selectbox(key="overview_indicator").select(added["indicator_code"]).run()
-    cards = {m.label: m for m in at.metric}
-    assert (cards[CITY].value, cards[CITY].delta) == (f"{added['value']:,.2f} {MARK}", f"+{added['yoy_pct']}% {MARK}")
-    assert cards["长治市"].value == "132.74"
+    assert table[CITY]["规上工业增加值"].startswith(f"{value['new']:,.2f}亿元 {MARK} ▲")
+    assert table[CITY]["规上工业增加值"].count(MARK) == 1
+    assert table[CITY]["固定资产投资"] == f"{added['value']:,.2f}亿元 {MARK} ▲{added['yoy_pct']}% {MARK}"
+    assert MARK not in table["长治市"]["规上工业增加值"]  # accepted as printed: no marker
+    assert [c.value for c in at.caption].count(MARK_CAPTION) == 1
 
 
 def test_compare_marks_a_corrected_growth_next_to_it_and_drops_a_rejected_statement(corrected):
@@ -267,40 +260,47 @@ def test_bulletin_marks_each_corrected_number_with_a_footnote_saying_what_who_wh
 
     decided = corrected_home[1]
     value, growth, campaign, added = decided["value"], decided["yoy"], decided["campaign"], decided["added"]
-    md = bulletin.to_markdown(bulletin.build_bulletin(bulletin_data(MONTH, corrected_query)))
+    data = bulletin_data(MONTH, corrected_query)
+    md = bulletin.to_markdown(bulletin.build_bulletin(data))
     body, notes = footnoted(md)
 
     # each corrected number carries the marker and its footnote's number, in the sentence and the table
-    assert f"{CITY}：规上工业增加值 {value['new']:,.2f} 亿元✎¹，同比增长 {value['yoy_pct']:.1f}%；" in body
-    assert f"| {CITY} | 规上工业增加值 | 亿元 | {value['new']:,.2f}✎¹ | {value['yoy_pct']:.1f} |" in body
-    assert f"固定资产投资 {added['value']:,.2f} 亿元✎²，同比增长 {added['yoy_pct']:.1f}%✎²" in body
-    assert f"| {growth['zone_name']} | {CITY} | {growth['value']:,.2f} | {growth['new']:.1f}✎³ |" in body
-    assert f"已完成投资 {campaign['new']:,.2f} 亿元✎⁴" in body
+    assert f"{CITY}开发区规上工业增加值{value['new']:.2f}亿元✎¹，同比增长{value['yoy_pct']:.1f}%；" in body
+    assert f"| {CITY} | {value['new']:.2f}✎¹ | {value['yoy_pct']:.1f} |" in body  # the wide table's first pair
+    assert f"固定资产投资{added['value']:.2f}亿元✎²，同比增长{added['yoy_pct']:.1f}%✎²" in body
+    assert f"{growth['zone_name']}规上工业增加值{growth['value']:.2f}亿元，同比下降{-growth['new']:.1f}%✎³" in body
+    assert f"| {growth['zone_name']} | {CITY} | {growth['value']:.2f} | {growth['new']:.1f}✎³ |" in body
+    assert f"已完成投资{campaign['new']:.2f}亿元✎⁴" in body
     # and nothing else: not the numbers accepted as printed (长治市's), not the other figures
     assert not [line for line in body.splitlines() if "✎" in line and "长治市" in line]
-    assert len(FOOTNOTE_MARK.findall(body)) == 8  # 2 + 4 (value and growth, twice) + 1 + 1
+    # ✎¹ and ✎² in the wide table and the city's sentence (1 + 2, twice), ✎³ in the city's zones and
+    # the ranking, ✎⁴ once
+    assert len(FOOTNOTE_MARK.findall(body)) == 9
     assert {f"✎{n}" for n in FOOTNOTE_MARK.findall(body)} == {note.split(" ", 1)[0] for note in notes}
     assert "标有“✎”和编号的数字经人工更正" in body  # the notes say what the marker means
 
     assert len(notes) == 4
     assert notes[0] == (
-        f"✎¹ {CITY}·规上工业增加值：数值由 {value['value']:.2f} 亿元 更正为 {value['new']:.2f} 亿元。"
+        f"✎¹ {CITY}·规上工业增加值：数值由{value['value']:.2f}亿元更正为{value['new']:.2f}亿元。"
         f"更正数值：{value['reason']}（{value['by']}，{corrected_at(corrected_query, value['correction_key'])} 北京时间）。"
     )
     assert notes[1].startswith(
-        f"✎² {CITY}·固定资产投资：报告中有、自动提取时遗漏，人工补录（数值 {added['value']:.2f} 亿元，同比增长 "
+        f"✎² {CITY}·固定资产投资：报告中有、自动提取时遗漏，人工补录（数值{added['value']:.2f}亿元，同比增长"
         f"{added['yoy_pct']:.1f}%）。人工补录：{added['reason']}（{added['by']}，"
     )
     assert notes[2] == (
-        f"✎³ {CITY}·{growth['zone_name']}·规上工业增加值：同比增速由 {growth['yoy_pct']:.1f}% 更正为 {growth['new']:.1f}%。"
+        f"✎³ {CITY}·{growth['zone_name']}·规上工业增加值：同比增速由{growth['yoy_pct']:.1f}%更正为{growth['new']:.1f}%。"
         f"更正同比增速：{growth['reason']}（{growth['by']}，{corrected_at(corrected_query, growth['correction_key'])} 北京时间）。"
     )
     assert notes[3] == (
-        f"✎⁴ {CITY}·累计开工·已完成投资：数值由 {campaign['value']:.2f} 亿元 更正为 {campaign['new']:.2f} 亿元。"
+        f"✎⁴ {CITY}·累计开工·已完成投资：数值由{campaign['value']:.2f}亿元更正为{campaign['new']:.2f}亿元。"
         f"更正数值：{campaign['reason']}（{campaign['by']}，{corrected_at(corrected_query, campaign['correction_key'])} 北京时间）。"
     )
-    # the warning whose facts were all accepted as printed is said to be so
-    assert "已确认原文无误的警告 1 项" in body and "- 已确认｜市增速与所辖开发区推算的增速不一致" in body
+    # the warning whose facts were all accepted as printed is said to be so, in the internal appendix
+    assert "已确认" not in body
+    appendix = bulletin.to_markdown(bulletin.build_bulletin(data, quality=True))
+    assert appendix.startswith(md.rstrip("\n"))  # the same footnotes, the appendix after them
+    assert "已确认原文无误的警告1项" in appendix and "- 已确认｜市增速与所辖开发区推算的增速不一致" in appendix
 
 
 def test_the_bulletin_page_and_its_word_file_carry_the_footnotes(corrected_home, monkeypatch, downloaded):
@@ -319,11 +319,7 @@ def test_the_bulletin_page_and_its_word_file_carry_the_footnotes(corrected_home,
     doc = Document(io.BytesIO(content))
     paragraphs = [p.text for p in doc.paragraphs]
     assert "人工更正说明" in paragraphs and notes[0] in paragraphs
-    cell = next(
-        row.cells[3]
-        for table in doc.tables
-        for row in table.rows
-        if [c.text for c in row.cells[:2]] == [CITY, "规上工业增加值"]
-    )
-    assert cell.text == f"{value['new']:,.2f}✎¹"
+    assert [c.text for c in doc.tables[0].rows[0].cells[:2]] == ["地区", "规上工业增加值"]  # the wide table
+    cell = next(row.cells[1] for row in doc.tables[0].rows if row.cells[0].text == CITY)
+    assert cell.text == f"{value['new']:.2f}✎¹"
     assert cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT  # still a number

@@ -28,10 +28,13 @@ indicator = c2.selectbox(
 )
 measure = c3.radio("排序依据", list(labels.RANK_BY_LABELS.values()), horizontal=True, key="compare_measure")
 col = next(code for code, word in labels.RANK_BY_LABELS.items() if word == measure)
-cities = data.query(
-    "select distinct city_name, city_code from rpt_zone_ranking where period = ? and indicator_code = ? order by city_code",
-    [month, indicator],
-)["city_name"].tolist()
+cities = sorted(
+    data.query(
+        "select distinct city_name from rpt_zone_ranking where period = ? and indicator_code = ? and city_name is not null",
+        [month, indicator],
+    )["city_name"],
+    key=labels.city_rank,
+)  # in the official order
 city = c4.selectbox("城市", [labels.ALL] + cities, key="compare_city")
 
 sql = "select * from rpt_zone_ranking where period = ? and indicator_code = ?"
@@ -62,13 +65,25 @@ charted = value_marked if col == "value" else yoy_marked
 if charted:
     bars[labels.CORRECTION_COLUMN] = [labels.CORRECTION_MARK if i in charted else "" for i in range(len(bars))]
     tooltip.append(labels.CORRECTION_COLUMN)
+if col == "yoy_pct":
+    # growth bars by their sign, the Chinese way: red for a rise, green for a fall
+    sign = f"同比（红{labels.GROWTH_SIGN_LABELS[True]}、绿{labels.GROWTH_SIGN_LABELS[False]}）"
+    bars[sign] = (bars[label] >= 0).map(labels.GROWTH_SIGN_LABELS)
+    words = [labels.GROWTH_SIGN_LABELS[True], labels.GROWTH_SIGN_LABELS[False]]
+    colour = alt.Color(
+        f"{sign}:N", title=sign, scale=alt.Scale(domain=words, range=[labels.RISE_COLOUR, labels.FALL_COLOUR])
+    )
+else:
+    # each city in its own colour of the palette, in the official order
+    domain, palette = data.city_colours(bars["所属市"])
+    colour = alt.Color("所属市:N", title="所属市", scale=alt.Scale(domain=domain, range=palette), sort=domain)
 chart = (
     alt.Chart(bars)
     .mark_bar()
     .encode(
         y=alt.Y("开发区:N", sort="-x", title=None),
         x=alt.X(f"{label}:Q", title=label),
-        color=alt.Color("所属市:N", title="所属市"),
+        color=colour,
         tooltip=tooltip,
     )
 )
@@ -95,11 +110,15 @@ shown = data.marked(table, {f"{names[indicator]}（{unit}）": value_marked, "�
 chart_column, table_column = st.columns([2, 3])
 chart_column.altair_chart(chart, width="stretch", height=max(200, 24 * len(bars) + 60))  # a row per zone
 table_column.caption(
-    f"{'全省' if city == labels.ALL else city}共 {len(df)} 个开发区；按{measure}排第一的是 {top['zone_name']}："
+    f"{labels.PROVINCE if city == labels.ALL else city}"
+    f"{labels.zones_reported(len(df), data.listed_zones(None if city == labels.ALL else city), names[indicator])}；"
+    f"按{measure}排第一的是 {top['zone_name']}："
     f"{fmt.value(top['value'], unit, counts)}{MARK if 0 in value_marked else ''}，"
     f"同比 {fmt.pct(top['yoy_pct'])}{MARK if 0 in yoy_marked and not fmt.missing(top['yoy_pct']) else ''}。"
 )
 with table_column:
-    data.table(shown, f"开发区对比_{names[indicator]}_{month}", key="compare_table")
+    data.table(
+        shown, f"开发区对比_{names[indicator]}_{month}", key="compare_table", height=data.table_height(len(table))
+    )
     if shown is not table:
         table_column.caption(labels.CORRECTION_CAPTION)

@@ -1,4 +1,6 @@
-"""溯源: every number with its evidence sentence and document."""
+"""溯源: every number with its evidence sentence and document. A link from another page opens it
+filtered on a figure (data.LINK_PARAMS: ?month=, ?city=, ?zone=, ?indicator=); the province's own
+figures are 全省's."""
 
 from __future__ import annotations
 
@@ -22,22 +24,30 @@ if month is None:
     st.stop()
 names = data.indicator_names()
 counts = data.count_units()
-cities = data.query(
-    "select distinct city_name, city_code from rpt_fact_lineage where period = ? and city_name is not null order by city_code",
-    [month],
-)["city_name"].tolist()
-city = c2.selectbox("城市", [labels.ALL] + cities, key="lineage_city")
+areas = data.query(
+    "select distinct coalesce(city_name, ?) as city_name, city_code from rpt_fact_lineage "
+    "where period = ? and (city_name is not null or area_level = 'province')",
+    [labels.PROVINCE, month],
+)
+cities = data.in_city_order(areas)["city_name"].tolist()  # 全省 first, when the month states province figures
+city_options = [labels.ALL] + cities
+city = c2.selectbox("城市", city_options, index=data.linked_index("city", city_options), key="lineage_city")
 zone_sql = "select distinct zone_name from rpt_fact_lineage where period = ? and zone_name is not null"
 zone_params: list = [month]
-if city != labels.ALL:
+if city == labels.PROVINCE:
+    zone_sql += " and false"
+elif city != labels.ALL:
     zone_sql += " and city_name = ?"
     zone_params.append(city)
 zones = data.query(zone_sql + " order by 1", zone_params)["zone_name"].tolist()
-zone = c3.selectbox("开发区", [labels.ALL, labels.CITY_TOTAL_FILTER] + zones, key="lineage_zone")
+zone_options = [labels.ALL, labels.CITY_TOTAL_FILTER] + zones
+zone = c3.selectbox("开发区", zone_options, index=data.linked_index("zone", zone_options), key="lineage_zone")
 codes = data.stated_indicators(month)  # in display order
+indicator_options = [labels.ALL, labels.CAMPAIGN] + codes
 indicator = c4.selectbox(
     "指标",
-    [labels.ALL, labels.CAMPAIGN] + codes,
+    indicator_options,
+    index=data.linked_index("indicator", indicator_options),
     format_func=lambda c: names.get(c, (c, ""))[0] if c not in (labels.ALL, labels.CAMPAIGN) else c,
     key="lineage_indicator",
 )
@@ -48,7 +58,9 @@ corrected_only = t3.checkbox("只看人工更正的数字", key="lineage_correct
 
 sql = "select * from rpt_fact_lineage where period = ?"
 params: list = [month]
-if city != labels.ALL:
+if city == labels.PROVINCE:
+    sql += " and area_level = 'province'"
+elif city != labels.ALL:
     sql += " and city_name = ?"
     params.append(city)
 if zone == labels.CITY_TOTAL_FILTER:
@@ -83,12 +95,13 @@ def what(row) -> str:
 
 
 corrected = df["correction_status"] == "corrected"
+province = df["area_level"] == "province"  # the province's own figure: 全省, no zone
 
 
 table = pd.DataFrame(
     {
-        "城市": df["city_name"],
-        "开发区": df["zone_name"].fillna(labels.CITY_TOTAL),
+        "城市": df["city_name"].where(~province, labels.PROVINCE),
+        "开发区": df["zone_name"].where(province | df["zone_name"].notna(), labels.CITY_TOTAL),
         "指标": df.apply(what, axis=1),
         "数值": df["value"],
         "单位": df["unit"],
@@ -105,11 +118,17 @@ table = pd.DataFrame(
         "原文同比（%）": df["original_yoy_pct"].where(corrected & (df["original_yoy_pct"] != df["yoy_pct"])).round(1),
         "更正说明": df["correction_notes"].map(fmt.correction_notes_text).replace("", None),
         labels.CORRECTION_KEY: df["correction_key"],
-        "fact_id": df["fact_id"],
     }
 )
 st.caption(f"找到 {len(table)} 个数字。")
-shown = data.table(table, f"溯源_{month}", key="lineage_table", on_select="rerun", selection_mode="single-row")
+shown = data.table(
+    table,
+    f"溯源_{month}",
+    key="lineage_table",
+    on_select="rerun",
+    selection_mode="single-row",
+    height=data.table_height(len(table)),
+)
 
 st.subheader("查看原文")
 st.caption("在上表中点选一行，或在下面选择一个数字。")
@@ -121,8 +140,15 @@ st.session_state["lineage_selected"] = selected
 pick = st.selectbox(
     "选择一个数字",
     options,
-    format_func=lambda i: (
-        f"{table.iloc[i]['城市']} · {table.iloc[i]['开发区']} · {table.iloc[i]['指标']} · {fmt.value(df.iloc[i]['value'], df.iloc[i]['unit'], counts)}"
+    format_func=lambda i: " · ".join(
+        str(part)
+        for part in (
+            table.iloc[i]["城市"],
+            table.iloc[i]["开发区"],
+            table.iloc[i]["指标"],
+            fmt.value(df.iloc[i]["value"], df.iloc[i]["unit"], counts),
+        )
+        if not fmt.missing_text(part)
     ),
     key="lineage_pick",
 )
@@ -150,8 +176,17 @@ where_said = (
     if fmt.missing(row["evidence_start"])
     else f"原文位置 {row['evidence_start']}–{row['evidence_end']}；识别为 {row['value_text']}"
 )
+about_file = "，".join(
+    part
+    for part in (
+        None if fmt.missing_text(row["report_city"]) else row["report_city"],  # none: a bulletin of several cities
+        None if fmt.missing_text(row["encoding"]) else f"编码 {row['encoding']}",
+        f"收到于 {fmt.beijing_time(row['filed_at'])}",
+    )
+    if part
+)
 st.caption(
-    f"文件：{row['file_name']}（{row['report_city'] or ''}，编码 {row['encoding']}，收到于 {fmt.beijing_time(row['filed_at'])}）；"
+    f"文件：{row['file_name']}（{about_file}）；"
     f"{where_said}；数值 {fmt.value(row['value'], row['unit'], counts)}"
     + ("" if fmt.missing(row["yoy_pct"]) else f"，同比 {fmt.pct(row['yoy_pct'])}")
     + f"；{labels.CORRECTION_KEY} {row['correction_key']}"

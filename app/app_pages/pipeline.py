@@ -77,12 +77,31 @@ long = pd.concat(
     ],
     ignore_index=True,
 )
-city_order = df["city_name"].tolist()
+# the cities' bars only: the province's figures (tenfold a city's) are said beside the charts
+cities_long = long[long["地区"] != labels.PROVINCE]
+city_order = [c for c in df["city_name"].tolist() if c != labels.PROVINCE]
+province_row = df[df["is_province"].fillna(False).astype(bool)]
+if not province_row.empty:
+    p = province_row.iloc[0]
+    said = [
+        f"{label} "
+        + "、".join(
+            ([] if fmt.missing(p[projects]) else [fmt.count(p[projects], "个")])
+            + ([] if fmt.missing(p[investment]) else [fmt.yi(p[investment])])
+        )
+        for label, projects, investment in [
+            *((label, f"{code}_projects", f"{code}_investment") for code, label in STAGES),
+            (labels.STAGE_LABELS["all"], "all_stages_projects", "all_stages_investment"),
+        ]
+        if not (fmt.missing(p[projects]) and fmt.missing(p[investment]))
+    ]
+    if said:
+        st.caption(f"{labels.PROVINCE}（报告所列全省数，不画入下图）：" + "；".join(said) + "。")
 left, right = st.columns(2)
 for column, measure in ((left, "项目（个）"), (right, "投资（亿元）")):
     # stages in campaign order (签约 → 开工 → 投产), side by side within each city
     chart = (
-        alt.Chart(long.dropna(subset=[measure]), title=measure)
+        alt.Chart(cities_long.dropna(subset=[measure]), title=measure)
         .mark_bar()
         .encode(
             x=alt.X(
@@ -95,7 +114,12 @@ for column, measure in ((left, "项目（个）"), (right, "投资（亿元）")
         )
     )
     column.altair_chart(chart, width="stretch")
-data.table(shown_counts, f"三个一批_{labels.SCOPE_LABELS[scope]}_{month}", key="pipeline_counts")
+data.table(
+    shown_counts,
+    f"三个一批_{labels.SCOPE_LABELS[scope]}_{month}",
+    key="pipeline_counts",
+    height=data.table_height(len(counts)),
+)
 if shown_counts is not counts:
     st.caption(labels.CORRECTION_CAPTION)
 
@@ -103,13 +127,14 @@ st.subheader("报告比率与计算比率")
 rates = pd.DataFrame({"地区": df["city_name"]})
 gap_cols = []
 rate_marks: dict[str, list[int]] = {}
-for code, label in STAGES:
-    rates[f"{label}·报告比率（%）"] = df[f"{code}_reported_rate_pct"].round(2)
-    rates[f"{label}·计算比率（%）"] = df[f"{code}_computed_rate_pct"].round(2)
-    rates[f"{label}·差（百分点）"] = df[f"{code}_rate_gap_pp"].round(2) + 0.0
-    gap_cols.append(f"{label}·差（百分点）")
-    rate_marks[f"{label}·报告比率（%）"] = marked_rows(f"{code}_reported_rate_pct")
-    rate_marks[f"{label}·计算比率（%）"] = marked_rows(f"{code}_computed_rate_pct")
+for code, _ in STAGES:
+    rate = labels.STAGE_RATE_LABELS[code]  # the bulletin's name of the stage's rate: 签约开工率, …
+    rates[f"{rate}·报告（%）"] = df[f"{code}_reported_rate_pct"].round(2)
+    rates[f"{rate}·计算（%）"] = df[f"{code}_computed_rate_pct"].round(2)
+    rates[f"{rate}·差（百分点）"] = df[f"{code}_rate_gap_pp"].round(2) + 0.0
+    gap_cols.append(f"{rate}·差（百分点）")
+    rate_marks[f"{rate}·报告（%）"] = marked_rows(f"{code}_reported_rate_pct")
+    rate_marks[f"{rate}·计算（%）"] = marked_rows(f"{code}_computed_rate_pct")
 rates["存在差异"] = df["rate_gap_flag"].map(labels.YES_NO)
 has_rates = rates.drop(columns=["地区", "存在差异"]).notna().any(axis=None)
 tolerance = float(df["rate_tolerance_pp"].iloc[0]) if not df.empty else 0.0
@@ -129,7 +154,12 @@ else:
             styled = styled.format(
                 lambda v: f"{fmt.num(v)} {labels.CORRECTION_MARK}", subset=pd.IndexSlice[rates.index[rows], [column]]
             )
-    data.table(styled, f"三个一批比率_{labels.SCOPE_LABELS[scope]}_{month}", key="pipeline_rates")
+    data.table(
+        styled,
+        f"三个一批比率_{labels.SCOPE_LABELS[scope]}_{month}",
+        key="pipeline_rates",
+        height=data.table_height(len(rates)),
+    )
     if any(rate_marks.values()):
         st.caption(labels.CORRECTION_CAPTION)
     flagged = df[df["rate_gap_flag"].fillna(False)]
@@ -138,17 +168,19 @@ else:
     else:
         st.warning("比率有差异的地区：" + "、".join(flagged["city_name"]))
 
-with st.expander("各开发区明细（fct_project_pipeline）"):
+with st.expander("各开发区明细"):
     detail = data.query(
         "select city_name, zone_name, stage, projects, investment, reported_rate_pct, computed_rate_pct, rate_gap_pp, "
-        "evidence, corrected_measures "
-        "from fct_project_pipeline where period = ? and scope = ? order by city_code, zone_name nulls first, stage",
-        [month, scope],
+        "evidence, corrected_measures, is_province "
+        "from fct_project_pipeline where period = ? and scope = ? "
+        "order by is_province desc, city_code, zone_name nulls first, list_position(?, stage) nulls last, stage",
+        [month, scope, [*labels.CAMPAIGN_STAGES, "all"]],  # 签约, 开工, 投产, 合计
     )
+    province = detail["is_province"].fillna(False).astype(bool)
     detail = pd.DataFrame(
         {
-            "地区": detail["city_name"],
-            "开发区": detail["zone_name"].fillna(labels.CITY_TOTAL),
+            "地区": detail["city_name"].where(~province, labels.PROVINCE),
+            "开发区": detail["zone_name"].where(province | detail["zone_name"].notna(), labels.CITY_TOTAL),
             "阶段": detail["stage"].map(labels.STAGE_LABELS).fillna(detail["stage"]),
             "项目（个）": detail["projects"],
             "投资（亿元）": detail["investment"].round(2),
@@ -159,4 +191,9 @@ with st.expander("各开发区明细（fct_project_pipeline）"):
             labels.CORRECTION_COLUMN: detail["corrected_measures"].map(fmt.corrected_measures_text),
         }
     )
-    data.table(detail, f"三个一批明细_{labels.SCOPE_LABELS[scope]}_{month}", key="pipeline_detail")
+    data.table(
+        detail,
+        f"三个一批明细_{labels.SCOPE_LABELS[scope]}_{month}",
+        key="pipeline_detail",
+        height=data.table_height(len(detail)),
+    )

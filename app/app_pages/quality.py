@@ -1,4 +1,6 @@
-"""数据质量: the month's check results, failed and warnings first; quarantined documents."""
+"""数据质量: the month's check results, failed and warnings first, in Chinese (the suites' rule_zh and
+the gate's observed_zh); the engineers' codes in one 技术细节 expander; quarantined documents. Every
+validated month can be chosen, with reports or without."""
 
 from __future__ import annotations
 
@@ -13,9 +15,11 @@ import streamlit as st
 st.title("数据质量")
 data.require_serving()
 
-month = data.month_selector("quality_month")
+month = data.month_selector("quality_month", options=data.quality_months() or None)
 if month is None:
     st.stop()
+if month not in data.months():
+    st.caption(labels.NO_REPORT_MONTH)
 
 summary = data.query("select * from rpt_quality_month where period = ?", [month])
 if summary.empty:
@@ -37,8 +41,11 @@ results = data.query(
     "suite_name, expectation_name",
     [month],
 )
+if "rule_zh" not in results or "observed_zh" not in results:
+    raise data.OutdatedServingFile("fct_quality_result: no rule_zh, observed_zh")
 problems = results[results["status"] != "passed"]
 indicator_names = data.indicator_names()
+city_codes, zone_keys = data.area_names()
 
 
 def statement(row) -> str:
@@ -54,10 +61,11 @@ def statement(row) -> str:
 
 
 def statements(frame: pd.DataFrame) -> dict[str, object]:
-    """The columns that name a statement and its numbers."""
+    """The columns that name a statement and its numbers (a province figure: 全省, no zone)."""
+    province = frame["area_level"] == "province"
     return {
-        "城市": frame["city_name"],
-        "开发区": frame["zone_name"].fillna(labels.CITY_TOTAL),
+        "城市": frame["city_name"].where(~province, labels.PROVINCE),
+        "开发区": frame["zone_name"].where(province | frame["zone_name"].notna(), labels.CITY_TOTAL),
         "指标": frame.apply(statement, axis=1) if not frame.empty else [],
         "数值": frame["value"],
         "单位": frame["unit"],
@@ -70,28 +78,29 @@ def statements(frame: pd.DataFrame) -> dict[str, object]:
 st.subheader("未通过的校验")
 if problems.empty:
     st.success("本月所有校验均通过。")
+else:
+    st.caption("“错误”的月份不发布，须更正后重新运行；“警告”请对照原文核对；“已确认”为人工已确认原文无误的警告。")
 for n, row in enumerate(problems.itertuples(index=False)):
     title = labels.check_title(row.expectation_name)
-    label = f"{labels.STATUS_LABELS.get(row.status, row.status)} · {title}（{row.failing_count or 0} 条）"
+    label = f"{labels.CHECK_RESULT_LABELS.get(row.status, row.status)} · {title}（{row.failing_count or 0} 条）"
     icon = {"failed": ":material/error:", "acknowledged": ":material/task_alt:"}.get(row.status, ":material/warning:")
     with st.expander(label, expanded=n < 3, icon=icon):  # the first few open: their numbers are the point
-        st.caption(
-            f"{labels.SEVERITY_LABELS.get(row.severity, row.severity)}级 · 校验组 {row.suite_name} · {row.expectation_name}"
-        )
-        st.markdown(f"**规则：** {row.rule}")
-        st.markdown(f"**观测值：** {row.observed_value}")
-        sample = row.failing_sample
-        if sample:
-            try:
-                rows = json.loads(sample)
-            except ValueError:  # not JSON: show it as stored
-                st.code(sample)
-            else:
-                data.table(
-                    data.failing_rows(rows, indicator_names),
-                    f"未通过样例_{month}_{row.expectation_name}",
-                    key=f"quality_sample_{n}",
-                )
+        st.markdown(f"**规则：** {data.escape(row.rule_zh or title)}")
+        if not fmt.missing_text(row.observed_zh):
+            st.markdown(f"**检查结果：** {data.escape(row.observed_zh)}")
+        try:
+            rows = json.loads(row.failing_sample) if row.failing_sample else None
+        except ValueError:  # not JSON: the raw sample is in 技术细节
+            rows = None
+        if rows:
+            st.caption("未通过的数据（最多 5 条）：")
+            sample = data.failing_sample(rows, indicator_names, city_codes, zone_keys)
+            data.table(
+                sample,
+                f"未通过样例_{month}_{title}",
+                key=f"quality_sample_{n}",
+                height=data.table_height(len(sample)),
+            )
 
 st.subheader("待复核的数字")
 queue = data.review_queue(month)
@@ -111,7 +120,7 @@ else:
             labels.CORRECTION_KEY: queue["correction_key"],
         }
     )
-    data.table(review, f"待复核_{month}", key="quality_queue")
+    data.table(review, f"待复核_{month}", key="quality_queue", height=data.table_height(len(review)))
 
 acknowledged = data.acknowledged_findings(month)
 if not acknowledged.empty:
@@ -125,7 +134,7 @@ if not acknowledged.empty:
             labels.CORRECTION_KEY: acknowledged["correction_key"],
         }
     )
-    data.table(confirmed, f"已确认_{month}", key="quality_acknowledged")
+    data.table(confirmed, f"已确认_{month}", key="quality_acknowledged", height=data.table_height(len(confirmed)))
 
 orphaned = data.orphaned_corrections()
 if not orphaned.empty:
@@ -151,23 +160,36 @@ if not orphaned.empty:
             labels.CORRECTION_KEY: orphaned["correction_key"],
         }
     )
-    data.table(lost, "未生效的更正", key="quality_orphaned")
+    data.table(lost, "未生效的更正", key="quality_orphaned", height=data.table_height(len(lost)))
 
 st.subheader("全部校验结果")
 table = pd.DataFrame(
     {
-        "状态": results["status"].map(labels.STATUS_LABELS).fillna(results["status"]),
-        "级别": results["severity"].map(labels.SEVERITY_LABELS).fillna(results["severity"]),
-        "校验组": results["suite_name"],
-        "问题": results["expectation_name"].map(labels.check_title),
-        "校验项": results["expectation_name"],
-        "规则": results["rule"],
-        "观测值": results["observed_value"],
+        "结果": results["status"].map(labels.CHECK_RESULT_LABELS).fillna(results["status"]),
+        "校验": results["expectation_name"].map(labels.check_title),
+        "规则": results["rule_zh"],
+        "检查结果": results["observed_zh"],
         "未通过条数": results["failing_count"],
-        "未通过样例": results["failing_sample"],
     }
 )
-data.table(table, f"数据质量_{month}", key="quality_table")
+data.table(table, f"数据质量_{month}", key="quality_table", height=data.table_height(len(table)))
+
+with st.expander(labels.TECHNICAL_DETAILS, icon=":material/code:"):
+    st.caption("供工程师排查：校验组、Great Expectations 校验项、英文规则和观测值，以及未通过数据的原始记录。")
+    technical = pd.DataFrame(
+        {
+            "结果": table["结果"],
+            "校验": table["校验"],
+            "校验组": results["suite_name"],
+            "校验项": results["expectation_name"],
+            "规则（英文）": results["rule"],
+            "观测值（英文）": results["observed_value"],
+            "未通过样例": results["failing_sample"],
+        }
+    )
+    data.table(
+        technical, f"数据质量_技术细节_{month}", key="quality_technical", height=data.table_height(len(technical))
+    )
 
 st.subheader("报告文件")
 DOCUMENT_COLUMNS = (
@@ -193,7 +215,7 @@ else:
             "收到时间": quarantined["filed_at"].map(fmt.beijing_time),
         }
     )
-    data.table(q, "隔离的报告", key="quality_quarantined")
+    data.table(q, "隔离的报告", key="quality_quarantined", height=data.table_height(len(q)))
 
 d = pd.DataFrame(
     {
@@ -212,4 +234,4 @@ d = pd.DataFrame(
     }
 )
 st.caption(f"本月共收到 {len(d)} 份报告文件。")
-data.table(d, f"报告文件_{month}", key="quality_docs")
+data.table(d, f"报告文件_{month}", key="quality_docs", height=data.table_height(len(d)))

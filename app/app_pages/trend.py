@@ -32,6 +32,8 @@ options = data.query(
     f"where indicator_code = ? and area_level = ? and {name_col} is not null order by 1",
     [indicator, area],
 )["name"].tolist()
+if area == "city":
+    options.sort(key=labels.city_rank)  # the official order
 chosen = st.multiselect(f"选择{level}", options, key="trend_areas", placeholder="全部（可多选）")
 
 sql = "select * from rpt_indicator_trend where indicator_code = ? and area_level = ?"
@@ -40,6 +42,9 @@ if chosen:
     sql += f" and list_contains(?::varchar[], {name_col})"
     params.append(chosen)
 df = data.query(sql + " order by period", params)
+if area == "city":  # each month's cities in the official order
+    df = df.assign(city_rank=df["city_name"].map(labels.city_rank))
+    df = df.sort_values(["period", "city_rank"], kind="stable").drop(columns="city_rank")
 
 unit = units[indicator]
 df = df[df[col].notna()]
@@ -66,6 +71,12 @@ tooltip = [alt.Tooltip("月份:T", format="%Y-%m"), level, alt.Tooltip(f"{y_labe
 if corrected.any():
     points[labels.CORRECTION_COLUMN] = markers
     tooltip.append(labels.CORRECTION_COLUMN)
+if area == "city":
+    # each city in its own colour of the palette, the legend in the official order
+    domain, palette = data.city_colours(points[level])
+    colour = alt.Color(f"{level}:N", title=level, scale=alt.Scale(domain=domain, range=palette), sort=domain)
+else:
+    colour = alt.Color(f"{level}:N", title=level)
 # points as well as lines: a city that reports every few months still shows its values
 chart = (
     alt.Chart(points)
@@ -73,11 +84,34 @@ chart = (
     .encode(
         x=alt.X("月份:T", title="月份", axis=alt.Axis(format="%Y-%m", labelAngle=0)),
         y=alt.Y(f"{y_label}:Q", title=y_label),
-        color=alt.Color(f"{level}:N", title=level),
+        color=colour,
         tooltip=tooltip,
     )
 )
 st.altair_chart(chart, width="stretch")
+
+# the province's own figures, as the reports state them: a chart of their own, not a line among
+# the cities' (a province total dwarfs every city)
+province = data.query(
+    "select period, value, single_month_value, yoy_pct from rpt_indicator_trend "
+    "where indicator_code = ? and area_level = 'province' order by period",
+    [indicator],
+)
+province = province[province[col].notna()]
+if area == "city" and not province.empty:
+    st.caption(f"{labels.PROVINCE}（报告所列全省数）")
+    whole = pd.DataFrame({"月份": pd.to_datetime(province["period"] + "-01"), y_label: province[col]})
+    st.altair_chart(
+        alt.Chart(whole)
+        .mark_line(point=True, color=labels.PROVINCE_COLOUR)
+        .encode(
+            x=alt.X("月份:T", title="月份", axis=alt.Axis(format="%Y-%m", labelAngle=0)),
+            y=alt.Y(f"{y_label}:Q", title=y_label),
+            tooltip=[alt.Tooltip("月份:T", format="%Y-%m"), alt.Tooltip(f"{y_label}:Q", format=",.2f")],
+        )
+        .properties(height=160),
+        width="stretch",
+    )
 
 d = fmt.decimals_for(unit, data.count_units())
 table = pd.DataFrame(
@@ -94,6 +128,6 @@ table = pd.DataFrame(
 )
 if corrected.any():
     table[labels.CORRECTION_COLUMN] = markers
-data.table(table, f"趋势_{names[indicator]}_{level}", key="trend_table")
+data.table(table, f"趋势_{names[indicator]}_{level}", key="trend_table", height=data.table_height(len(table)))
 if corrected.any():
     st.caption(labels.CORRECTION_CAPTION)
