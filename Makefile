@@ -16,7 +16,7 @@ DBT_FILES := dbt_project/dbt_project.yml dbt_project/profiles.yml \
 # the lock file, fetched once with npm (never at run time); the gate copies them into each home's site.
 VENDOR := vendor/data_docs/.complete
 
-.PHONY: run test lint lint-sql format ui automation app docs bench bench-run bench-corrections bench-scaling bench-app real-eval screenshots clean
+.PHONY: run test lint lint-sql format ui automation app docs bench bench-run bench-corrections bench-scaling bench-app bench-ocr real-eval ocr-eval screenshots clean
 
 $(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -92,6 +92,14 @@ bench-scaling: $(INSTALLED)
 # precision/recall on the real pages of samples/real/ whose texts are present (see samples/real/README.md)
 real-eval: $(INSTALLED)
 	$(BIN)/python bench/real_eval.py
+
+# the seed rendered as a scanned PDF, OCR'd and scored (exit 1 below precision 0.97 / recall 0.95)
+ocr-eval: $(INSTALLED)
+	$(BIN)/python bench/seed_scan.py
+
+# OCR's cost: pages a minute, a month with a 10-page scan (first run, re-run), 4 files on 1 and 2 processes
+bench-ocr: $(MANIFEST)
+	$(BIN)/python bench/ocr_speed.py
 
 # every app page's render time on 10 years x 11 cities (builds /tmp/devzone-bench-app-10y once, ~7 min)
 bench-app: $(MANIFEST)

@@ -20,6 +20,7 @@ unless asked for (`build_bulletin(..., quality=True)`).
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -181,9 +182,26 @@ def joined(parts, sep: str = "；") -> str:
     return sep.join(p for p in parts if p)
 
 
+def chinese_ordinal(n: int) -> str:
+    """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 99 → 九十九 (section and subsection numbers)."""
+    tens, ones = divmod(n, 10)
+    if not 0 < n < 100:
+        return str(n)
+    return (
+        (CHINESE_ORDINALS[tens - 1] if tens > 1 else "")
+        + ("十" if tens else "")
+        + (CHINESE_ORDINALS[ones - 1] if ones else "")
+    )
+
+
+def ordinals():
+    """一, 二, … 十, 十一, …: as many as there are sections or subsections (11 cities report)."""
+    return (chinese_ordinal(n) for n in itertools.count(1))
+
+
 def subsection_numbers():
     """（一）（二）… numbered in the order the subsections are written (some are skipped)."""
-    return (f"（{ordinal}）" for ordinal in CHINESE_ORDINALS)
+    return (f"（{ordinal}）" for ordinal in ordinals())
 
 
 def code(v) -> str | None:
@@ -294,7 +312,7 @@ def build_bulletin(data: BulletinData, quality: bool = False) -> Bulletin:
     if data.published_at is not None:
         stamp.append(f"数据发布时间：{fmt.beijing_time(data.published_at)}（北京时间）")
     blocks: list[Block] = [Heading(MASTHEAD, 1), Paragraph("｜".join(stamp), kind="issue")]
-    number = iter(CHINESE_ORDINALS)  # 一、二、三…
+    number = ordinals()  # 一、二、三…
     notes = Footnotes(data)
     tables = iter(range(1, 100))  # 表1, 表2, …
     blocks += _overview(data, next(number), notes)

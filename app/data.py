@@ -41,11 +41,7 @@ def failing_rows(sample: list[dict] | dict, indicator_names: dict[str, tuple[str
             frame[code_column] = frame[code_column].map(lambda c: indicator_names.get(c, (c,))[0])
     if "review_reasons" in frame:
         frame["review_reasons"] = frame["review_reasons"].map(labels.review_reasons_label)
-    names: dict[str, str] = {}
-    for column in frame.columns:
-        name = labels.SAMPLE_COLUMN_LABELS.get(column, column)
-        names[column] = column if name in names.values() else name  # two columns may not share a name
-    return frame.rename(columns=names)
+    return frame.rename(columns=labels.sample_column_names(frame.columns))  # two columns may not share a name
 
 
 def home() -> Path:
@@ -632,30 +628,6 @@ def quality_months() -> list[str]:
     return query("select period from rpt_quality_month order by period desc")["period"].tolist()
 
 
-# Columns of a failing-row sample that name rows for machines (hashes, keys, the cross-check's
-# code): 数据质量 leaves them out, its 技术细节 keeps the raw sample.
-SAMPLE_HIDDEN_COLUMNS = (
-    "check",
-    "doc_id",
-    "document_id",
-    "indicator_fact_key",
-    "pipeline_fact_key",
-    "correction_key",
-    "correction_keys",
-    "fact_id",
-    "fact_ids",
-)
-# Sample columns of codes, with the words for them.
-SAMPLE_VALUE_LABELS = {
-    "stage": labels.STAGE_LABELS,
-    "scope": labels.SCOPE_LABELS,
-    "basis": labels.BASIS_LABELS,
-    "measure": labels.MEASURE_LABELS,
-    "rate_base": labels.MEASURE_LABELS,
-    "area_level": labels.AREA_LEVEL_LABELS,
-}
-
-
 def area_names() -> tuple[dict[str, str], dict[str, str]]:
     """(city code -> city name, zone key -> zone name) of the reference (dim_city, dim_zone)."""
     cities = query("select city_code, city_name from dim_city")
@@ -672,31 +644,8 @@ def failing_sample(
     cities: dict[str, str],
     zones: dict[str, str],
 ) -> pd.DataFrame:
-    """A check's failing rows as 数据质量 shows them: `failing_rows` (Chinese column and indicator
-    names) without the machines' columns (SAMPLE_HIDDEN_COLUMNS), cities and zones by name (a zone
-    the reference does not know by the name the report gave it), codes in words and flags as
-    labels.YES_NO."""
-    frame = pd.DataFrame(sample if isinstance(sample, list) else [sample])
-    frame = frame.drop(columns=[c for c in SAMPLE_HIDDEN_COLUMNS if c in frame])
-    named = {"city_code": ("city", "city_name"), "zone_key": ("zone", "zone_name")}
-    for column, (name, also) in named.items():
-        if column in frame and (name in frame or also in frame):
-            frame = frame.drop(columns=[column])  # the name is there: the code says nothing more
-    if "city_code" in frame:
-        frame["city_code"] = frame["city_code"].map(lambda c: None if fmt.missing_text(c) else cities.get(c, c))
-    if "zone_key" in frame:
-        frame["zone_key"] = frame["zone_key"].map(
-            lambda z: None if fmt.missing_text(z) else zones.get(z, str(z).removeprefix("UNRESOLVED:"))
-        )
-    for column, words in SAMPLE_VALUE_LABELS.items():
-        if column in frame:
-            frame[column] = frame[column].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
-    if "confidence" in frame:
-        frame["confidence"] = [
-            labels.review_label(c, r)
-            for c, r in zip(frame["confidence"], frame.get("review_reasons", [None] * len(frame)), strict=True)
-        ]
-    for column in frame.columns:
-        if frame[column].map(lambda v: isinstance(v, bool)).any():
-            frame[column] = frame[column].map(lambda v: labels.YES_NO[v] if isinstance(v, bool) else v)
-    return failing_rows(frame.to_dict("records"), indicator_names)
+    """A check's failing rows as 数据质量 shows them: `labels.readable_sample` (Chinese column and
+    indicator names, without the machines' columns, cities and zones by name, codes in words, flags
+    as labels.YES_NO; the Data Docs show the same)."""
+    names = {code: named[0] for code, named in indicator_names.items()}
+    return pd.DataFrame(labels.readable_sample(sample, names, cities, zones))

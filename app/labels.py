@@ -8,6 +8,8 @@ through app/data.py), not words of this module.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 # A check's status (fct_quality_result.status); acknowledged: a warning whose every fact people
 # accepted as printed (devzone correct KEY --accept).
 STATUS_LABELS = {"failed": "失败", "warning": "警告", "acknowledged": "已确认", "passed": "通过"}
@@ -60,6 +62,8 @@ REVIEW_REASON_LABELS = {
     "subject_undecided": "无法确定所属城市",
     "zone_not_in_reference": "开发区不在名录中",
     "number_split_across_lines": "数字跨行拼接",
+    "ocr_low_confidence": "扫描件识别置信度低",
+    "ocr_zone_variant": "扫描件开发区名称疑似误识",
     "outside_shanxi": "外省数据",
 }
 DOC_STATUS_LABELS = {
@@ -161,6 +165,85 @@ SAMPLE_COLUMN_LABELS = {
     "industrial_projects": "产业项目个数",
     "industrial_investment": "产业项目投资（亿元）",
 }
+# Columns of a failing-row sample that name rows for machines (hashes, keys, the cross-check's
+# code): 数据质量 and the Data Docs leave them out, 数据质量's 技术细节 keeps the raw sample.
+SAMPLE_HIDDEN_COLUMNS = (
+    "check",
+    "doc_id",
+    "document_id",
+    "indicator_fact_key",
+    "pipeline_fact_key",
+    "correction_key",
+    "correction_keys",
+    "fact_id",
+    "fact_ids",
+)
+# Sample columns of codes, with the words for them.
+SAMPLE_VALUE_LABELS = {
+    "stage": STAGE_LABELS,
+    "scope": SCOPE_LABELS,
+    "basis": BASIS_LABELS,
+    "measure": MEASURE_LABELS,
+    "rate_base": MEASURE_LABELS,
+    "area_level": AREA_LEVEL_LABELS,
+}
+# A sample's codes of a city or zone, and the columns that name it (the code says nothing more then).
+SAMPLE_NAMED_CODES = {"city_code": ("city", "city_name"), "zone_key": ("zone", "zone_name")}
+
+
+def sample_column_names(columns: Iterable[str]) -> dict[str, str]:
+    """Each sample column's Chinese name (SAMPLE_COLUMN_LABELS); a column whose name an earlier
+    column took keeps its own (a table never has two columns of one name)."""
+    names: dict[str, str] = {}
+    for column in columns:
+        name = SAMPLE_COLUMN_LABELS.get(column, column)
+        names[column] = column if name in names.values() else name
+    return names
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or not str(value).strip()
+
+
+def readable_sample(
+    sample: Iterable[Mapping[str, object]] | Mapping[str, object],
+    indicator_names: Mapping[str, str],
+    cities: Mapping[str, str],
+    zones: Mapping[str, str],
+) -> list[dict[str, object]]:
+    """A check's failing rows as people read them (数据质量, the Data Docs): Chinese column names
+    and indicator names (`indicator_names`: code → name), without the machines' columns
+    (SAMPLE_HIDDEN_COLUMNS), cities and zones by name (`cities`: city code → name, `zones`: zone
+    key → name; a zone the reference does not know by the name the report gave it), codes in words
+    and flags as YES_NO. A row lacks the columns its sample row lacks."""
+    rows = [sample] if isinstance(sample, Mapping) else list(sample)
+    columns = [c for c in dict.fromkeys(c for row in rows for c in row) if c not in SAMPLE_HIDDEN_COLUMNS]
+    for code, named in SAMPLE_NAMED_CODES.items():
+        if code in columns and any(n in columns for n in named):
+            columns.remove(code)
+    names = sample_column_names(columns)
+
+    def word(column: str, value: object, row: Mapping[str, object]) -> object:
+        if column == "city_code":
+            return None if _blank(value) else cities.get(str(value), value)
+        if column == "zone_key":
+            return None if _blank(value) else zones.get(str(value), str(value).removeprefix("UNRESOLVED:"))
+        if column in SAMPLE_VALUE_LABELS and isinstance(value, str):
+            return SAMPLE_VALUE_LABELS[column].get(value, value)
+        if column == "confidence":
+            reasons = row.get("review_reasons")
+            return review_label(
+                value if isinstance(value, str) else None, reasons if isinstance(reasons, str) else None
+            )
+        if column == "review_reasons":
+            return review_reasons_label(value) if isinstance(value, str) else value
+        if column in ("indicator_code", "metric") and isinstance(value, str):
+            return indicator_names.get(value, value)
+        if isinstance(value, bool):
+            return YES_NO[value]
+        return value
+
+    return [{names[c]: word(c, row[c], row) for c in columns if c in row} for row in rows]
 
 
 # ---- people's corrections (devzone correct / add) -----------------------------------------------
@@ -222,6 +305,28 @@ ADDED_NO_SPAN = "人工补录，原文中没有标出位置"
 FOOTNOTES_HEADING = "人工更正说明"  # the bulletin's footnotes of corrected numbers
 FOOTNOTES_NOTE = f"标有“{CORRECTION_MARK}”和编号的数字经人工更正，更正内容、更正人、时间和原因见“{FOOTNOTES_HEADING}”。"
 ADDED_FACT = "报告中有、自动提取时遗漏，人工补录"
+
+
+# How a document's text was read (dim_document.reader), where it is worth saying: a scan's numbers
+# may hold OCR's misreadings, so 溯源 says the sentence is OCR's.
+READERS = {"text_layer": "PDF 文字层", "ocr": "扫描件，OCR 识别", "mixed": "PDF 文字层与扫描页 OCR 识别"}
+
+
+def reader_note(reader: str | None, confidence: float | None) -> str | None:
+    """'扫描件，OCR 识别（平均置信度 0.99）', or None for a text document."""
+    if reader not in READERS:
+        return None
+    return READERS[reader] + (
+        f"（平均置信度 {confidence:.2f}）" if confidence is not None and reader != "text_layer" else ""
+    )
+
+
+def cell_source(cell: str, header: str | None) -> str:
+    """Where a spreadsheet's number stands, said in place of a sentence:
+    '工作表 Sheet1 · 单元格 C5 · 表头 规上工业增加值（亿元）' (cell as stored: '<sheet>!<cell>')."""
+    sheet, _, address = cell.rpartition("!")
+    parts = [f"工作表 {sheet}" if sheet else "", f"单元格 {address}", f"表头 {header}" if header else ""]
+    return " · ".join(p for p in parts if p)
 
 
 def statement_label(

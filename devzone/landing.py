@@ -23,13 +23,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from devzone import settings
+from devzone import ocr_cache, settings
 from devzone.extraction import Document, ReadError, extract_document, read_document
 from devzone.extraction.normalising import normalise
 from devzone.extraction.period import StatedPeriod, stated_period
 from devzone.extraction.reference import Reference
 from devzone.extraction.report_kind import declares_revision, report_kind
 from devzone.extraction.segmenting import segment
+from devzone.extraction.spreadsheets import is_spreadsheet
 
 MONTH_FOLDER = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SAME_REPORT_OVERLAP = 0.8  # share of fact meanings two documents share when one restates the other
@@ -122,7 +123,7 @@ def file_month(period: str, month_dir: Path, ref: Reference, max_bytes: int) -> 
     # The first filed of byte-identical copies is kept (then the first by name).
     for filed_ns, path in sorted((p.stat().st_mtime_ns, p) for p in paths):
         try:
-            document = read_document(path)
+            document = read_document(path, ocr_cache.cached_scan)
         except ReadError as exc:
             filing.refused.append(Refused(path.name, exc.reason, *digest_of(path)))
             continue
@@ -134,7 +135,10 @@ def file_month(period: str, month_dir: Path, ref: Reference, max_bytes: int) -> 
         if stated and stated.contradicts(period):
             filing.refused.append(Refused(path.name, misfiled_reason(stated, period), document.doc_id, document.size))
             continue
-        normalised = normalise(document.text, ref.city_heading_re)
+        # A spreadsheet's rendering is its normalised text: its facts' spans point into it.
+        normalised = (
+            document.text if is_spreadsheet(document.encoding) else normalise(document.text, ref.city_heading_re)
+        )
         city = report_city(normalised, ref)
         readable.append(
             Filed(

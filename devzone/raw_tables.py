@@ -111,6 +111,10 @@ PROVENANCE = (
     _col("evidence_end", "integer", True),
     _col("value_start", "integer", True),
     _col("value_end", "integer", True),
+    # A spreadsheet's fact (devzone/extraction/sheet_facts.py): its evidence is the row's line of
+    # the rendering; these say where the value stands. Null for a fact of prose.
+    _col("source_cell", note="the value's cell of a spreadsheet: <sheet>!<column><row>", added_later=True),
+    _col("source_header", note="the header of the value's column (two-row headers joined)", added_later=True),
 )
 
 DOCUMENTS = RawTable(
@@ -120,7 +124,11 @@ DOCUMENTS = RawTable(
         _col("doc_id", not_null=True, note="SHA-256 of the file's bytes"),
         _col("file_name", not_null=True),
         _col("size_bytes", "bigint", True),
-        _col("encoding", not_null=True, note="utf-8, utf-8-sig, gb18030, utf-16-le, utf-32-be, html/utf-8, docx, pdf"),
+        _col(
+            "encoding",
+            not_null=True,
+            note="utf-8, utf-8-sig, gb18030, utf-16-le, utf-32-be, html/utf-8, docx, pdf, png, jpg, tif",
+        ),
         _col("report_city", note="the one city the report is about; null for a multi-city bulletin"),
         _col("raw_text", not_null=True),
         _col("normalised_text", not_null=True),
@@ -142,6 +150,21 @@ DOCUMENTS = RawTable(
         _col(
             "stated_period",
             note="the words that state the period covered (上半年, 2024年1-9月); null if none",
+            added_later=True,
+        ),
+        _col(
+            "reader",
+            note="text | text_layer (a PDF's) | ocr (a scan) | mixed (a PDF of text and scanned pages)",
+            added_later=True,
+            default="'text'",
+        ),
+        _col("pages", "integer", note="PDF pages or image frames; null for other formats", added_later=True),
+        _col("ocr_seconds", "double", note="time the OCR took when the file was first read", added_later=True),
+        _col("ocr_confidence", "double", note="the OCR's mean line confidence, 0-1", added_later=True),
+        _col(
+            "low_confidence_lines",
+            "json",
+            note="JSON array of the OCR lines below the confidence threshold (their facts are reviewed)",
             added_later=True,
         ),
     ),

@@ -178,6 +178,13 @@ def load_documents(con: duckdb.DuckDBPyConnection, period: str, month_dir: Path)
             f.kind,
             f.is_revision,
             f.stated.words if f.stated else None,
+            f.document.reader,
+            f.document.pages,
+            f.document.ocr_seconds,
+            f.document.ocr_confidence,
+            json.dumps(list(f.document.low_confidence_lines), ensure_ascii=False)
+            if f.document.low_confidence_lines
+            else None,
         )
         for f in filing.current
     ]
@@ -223,14 +230,24 @@ def load_facts(con: duckdb.DuckDBPyConnection, period: str) -> dict[str, int]:
     """Extract the month's current documents and replace the month's facts in one transaction."""
     ref = load_reference()
     documents = con.execute(
-        "select doc_id, file_name, size_bytes, encoding, raw_text from raw.documents where period = ? order by file_name, doc_id",
+        "select doc_id, file_name, size_bytes, encoding, raw_text, reader, low_confidence_lines"
+        " from raw.documents where period = ? order by file_name, doc_id",
         [period],
     ).fetchall()
     indicator_rows: list[tuple[object, ...]] = []
     pipeline_rows: list[tuple[object, ...]] = []
     counts: dict[str, int] = {}
-    for doc_id, file_name, size, encoding, text in documents:
-        document = Document(doc_id, file_name, file_name, size, encoding, text)
+    for doc_id, file_name, size, encoding, text, reader, doubtful in documents:
+        document = Document(
+            doc_id,
+            file_name,
+            file_name,
+            size,
+            encoding,
+            text,
+            reader=reader,
+            low_confidence_lines=tuple(json.loads(doubtful)) if doubtful else (),
+        )
         facts = extract_document(document, period, ref).facts
         counts[file_name] = len(facts)
         for seq, f in enumerate(facts):

@@ -1,4 +1,4 @@
-"""The Dagster code location: landing files → raw tables → dbt models → quality gate → serving
+"""The Dagster code location: landing files → OCR of the scans → raw tables → dbt models → quality gate → serving
 file → app.
 
 Every asset is partitioned by month; a backfill of many months runs as one run. Assets that write
@@ -12,6 +12,7 @@ from orchestration.assets.dbt import devzone_dbt_models, devzone_dbt_quality_mod
 from orchestration.assets.landing import landing_reports
 from orchestration.assets.quality import quality_gate
 from orchestration.assets.raw import extracted_facts, raw_reports
+from orchestration.assets.scans import scanned_texts
 from orchestration.assets.serving import managers_app, serving_snapshot
 from orchestration.jobs import monthly_pipeline
 from orchestration.resources import RESOURCES
@@ -21,6 +22,7 @@ from orchestration.sensors import corrections_sensor, landing_sensor
 defs = dg.Definitions(
     assets=[
         landing_reports,
+        scanned_texts,
         raw_reports,
         extracted_facts,
         corrections_journal,

@@ -12,9 +12,13 @@ from orchestration.assets.corrections import corrections_journal
 from orchestration.assets.dbt import devzone_dbt_models, devzone_dbt_quality_models
 from orchestration.assets.quality import quality_gate
 from orchestration.assets.raw import extracted_facts, raw_reports
+from orchestration.assets.scans import scanned_texts
 from orchestration.assets.serving import serving_snapshot
 
-MONTHLY_ASSETS = (raw_reports, extracted_facts)  # partitioned by month: one run over a range
+# OCR of new scans: part of the job (a run the schedule or the sensor starts reads its scans with the
+# job's multiprocess executor); `devzone run` runs it apart first, as orchestration/scan_job.py.
+OCR_ASSETS = (scanned_texts,)
+MONTHLY_ASSETS = (*OCR_ASSETS, raw_reports, extracted_facts)  # partitioned by month: one run over a range
 WAREHOUSE_ASSETS = (corrections_journal, devzone_dbt_models, quality_gate, devzone_dbt_quality_models, serving_snapshot)
 
 monthly_pipeline = dg.define_asset_job(

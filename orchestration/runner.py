@@ -134,7 +134,9 @@ def run_months(months: list[str]) -> RunSummary:
         dagster_instance = instance()
         reap_orphaned_runs(dagster_instance)
         results = []
-        for planned in run_plan(months):
+        if scans := read_scans(dagster_instance, months, {**tags, **partition_tags(months)}):
+            results.append(scans)
+        for planned in run_plan(months) if not results or results[0].success else []:
             result = job.execute_in_process(
                 instance=dagster_instance,
                 raise_on_error=False,
@@ -173,6 +175,33 @@ def run_months(months: list[str]) -> RunSummary:
     return summary
 
 
+def partition_tags(months: list[str]) -> dict[str, str]:
+    """The tags that give a run of `execute_job` its month or range of months."""
+    if len(months) == 1:
+        return {"dagster/partition": months[0]}
+    return {PARTITION_RANGE_START_TAG: months[0], PARTITION_RANGE_END_TAG: months[-1]}
+
+
+def read_scans(dagster_instance, months: list[str], tags: dict[str, str]):
+    """OCR the months' new scans first, a process a file under Dagster's multiprocess executor
+    (orchestration/scan_job.py); None when every scan is in the OCR cache (no process is started,
+    and the monthly job's own scanned_texts step then has nothing to read)."""
+    from dagster import execute_job, reconstructable
+
+    from orchestration.assets.scans import scan_paths
+    from orchestration.scan_job import ocr_processes, read_scans_job
+
+    if not scan_paths(months):
+        return None
+    config = {
+        "execution": {"config": {"max_concurrent": ocr_processes()}},
+        "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
+    }
+    # The executor reports its step processes on stderr: the run's log takes them, as it takes dbt's.
+    with contextlib.redirect_stderr(sys.stdout):
+        return execute_job(reconstructable(read_scans_job), dagster_instance, run_config=config, tags=tags)
+
+
 @dataclass
 class PlannedRun:
     """One Dagster run of a `devzone run`: which assets (None: the whole job) and which months."""
@@ -187,15 +216,16 @@ def run_plan(months: list[str]) -> list[PlannedRun]:
     (tagged as Dagster's own backfills tag it), then a run of the tables of every month: in one run
     over a range Dagster plans each unpartitioned asset once a month (46 assets x 120 months = 5,520
     event writes, over half the time of a 120-month backfill); split, it plans them once."""
-    from orchestration.jobs import MONTHLY_ASSETS, WAREHOUSE_ASSETS
+    from orchestration.jobs import MONTHLY_ASSETS, OCR_ASSETS, WAREHOUSE_ASSETS
 
+    # The OCR of the months' scans ran before, as its own job (read_scans): in process here it would
+    # only fan out to nothing, at the cost of its steps' events.
+    reading = [key for assets_def in MONTHLY_ASSETS if assets_def not in OCR_ASSETS for key in assets_def.keys]
+    tables = [key for assets_def in WAREHOUSE_ASSETS for key in assets_def.keys]
     if len(months) == 1:
-        return [PlannedRun(None, partition_key=months[0])]
+        return [PlannedRun(reading + tables, partition_key=months[0])]
     window = {PARTITION_RANGE_START_TAG: months[0], PARTITION_RANGE_END_TAG: months[-1]}
-    return [
-        PlannedRun([key for assets_def in MONTHLY_ASSETS for key in assets_def.keys], tags=window),
-        PlannedRun([key for assets_def in WAREHOUSE_ASSETS for key in assets_def.keys]),
-    ]
+    return [PlannedRun(reading, tags=window), PlannedRun(tables)]
 
 
 def run_profile(dagster_instance, run_ids: list[str], definitions_s: float, total_s: float) -> dict[str, float]:

@@ -7,11 +7,16 @@ Writes
   samples/reports/2023-09/yuncheng_2023-09.docx   (python-docx, with a real Word table)
   samples/reports/2024-06/jincheng_2024-06.pdf    (reportlab, built-in CID font STSong-Light,
                                                   text layer; the table is printed as text lines)
+  samples/reports/2024-06/taiyuan_2024-06.xlsx   (openpyxl: a city's table of indicators with a
+                                                  merged two-row header, units in the headers, a
+                                                  万元 column, a 合计 row, a blank and a "—" cell)
 and checks that pdfplumber gives the PDF text back. Their hand-labelled facts are
-samples/expected/2023-09/yuncheng_2023-09.jsonl and samples/expected/2024-06/jincheng_2024-06.jsonl.
+samples/expected/2023-09/yuncheng_2023-09.jsonl, samples/expected/2024-06/jincheng_2024-06.jsonl and
+samples/expected/2024-06/taiyuan_2024-06.jsonl.
 
 The output is deterministic: the docx core properties and zip entry times are fixed, and the PDF
-is written in reportlab's invariant mode (fixed dates and document id).
+is written in reportlab's invariant mode (fixed dates and document id); the xlsx has fixed
+workbook properties and zip entry times.
 """
 import io
 import pathlib
@@ -21,6 +26,7 @@ import zipfile
 HERE = pathlib.Path(__file__).resolve().parent
 DOCX_PATH = HERE / "reports" / "2023-09" / "yuncheng_2023-09.docx"
 PDF_PATH = HERE / "reports" / "2024-06" / "jincheng_2024-06.pdf"
+XLSX_PATH = HERE / "reports" / "2024-06" / "taiyuan_2024-06.xlsx"
 
 # --------------------------------------------------------------------------------------------
 # 运城市 1-9月 2023 (.docx)
@@ -150,13 +156,13 @@ def make_docx(path=DOCX_PATH):
     return path
 
 
-def _normalise_zip(blob):
+def _normalise_zip(blob, date_time=(2023, 10, 16, 9, 0, 0)):
     """Rewrite a zip with fixed entry times and order, so that the bytes are reproducible."""
     src = zipfile.ZipFile(io.BytesIO(blob))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=(2023, 10, 16, 9, 0, 0))
+            zi = zipfile.ZipInfo(info.filename, date_time=date_time)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
             dst.writestr(zi, src.read(info.filename))
@@ -355,12 +361,132 @@ def check_docx(path=DOCX_PATH):
         raise SystemExit("docx table mismatch")
 
 
+# --------------------------------------------------------------------------------------------
+# 太原市 1-6月 2024 (.xlsx): a city's table of indicators, as the cities file them
+# --------------------------------------------------------------------------------------------
+TAIYUAN_TITLE = "2024年1-6月太原市开发区主要经济指标月报表"
+# Row 3: the indicators, each merged over its two columns; row 4: what each column holds.
+TAIYUAN_INDICATORS = ["规上工业增加值", "固定资产投资", "营业收入", "税收收入"]
+TAIYUAN_COLUMNS = ["本月累计（亿元）", "同比增长（%）", "本月累计（亿元）", "同比增长（%）",
+                   "本月累计（亿元）", "同比增长（%）", "本月累计（万元）", "同比增长（%）"]
+# None: a blank cell; "—": not reported. 合计 adds up the zones' reported figures (古交经开区's
+# 固定资产投资 is not reported: 合计 is the other four); 税收收入 in 万元.
+TAIYUAN_ROWS = [
+    ["山西转型综合改革示范区", 186.42, 6.8, 152.37, 9.4, 2864.15, 5.2, 485630, 3.1],
+    ["太原中北高新技术产业开发区", 12.35, 11.2, 18.64, 21.5, 96.82, 8.7, 21470, -4.6],
+    ["太原不锈钢产业园区", 8.97, -3.4, 6.12, None, 142.56, -6.8, 9860, 2.5],
+    ["清徐经济开发区", 45.28, 4.1, 27.45, 12.6, 318.74, 3.9, 62340, 7.2],
+    ["古交经济技术开发区", 21.63, 2.7, "—", "—", 87.19, 1.4, 15780, -8.3],
+    ["合计", 274.65, 6.1, 204.58, 10.3, 3509.46, 4.9, 595080, 2.8],
+]
+TAIYUAN_NOTES = [
+    "注：1.规上工业增加值增速按可比价计算；2.古交经济技术开发区固定资产投资数据暂缺，合计不含该区。",
+    "填报单位：太原市商务局    填报日期：2024年7月10日",
+]
+
+
+def make_xlsx(path=XLSX_PATH):
+    import datetime
+
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "1-6月"
+    width = 1 + len(TAIYUAN_COLUMNS)
+    ws.cell(1, 1, TAIYUAN_TITLE).font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.cell(2, width - 1, "单位：亿元、万元、%")
+    ws.cell(3, 1, "开发区名称")
+    ws.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
+    for k, name in enumerate(TAIYUAN_INDICATORS):
+        ws.cell(3, 2 + 2 * k, name)
+        ws.merge_cells(start_row=3, start_column=2 + 2 * k, end_row=3, end_column=3 + 2 * k)
+    for j, name in enumerate(TAIYUAN_COLUMNS):
+        ws.cell(4, 2 + j, name)
+    for i, row in enumerate(TAIYUAN_ROWS):
+        for j, value in enumerate(row):
+            if value is not None:
+                ws.cell(5 + i, 1 + j, value)
+    for i, note in enumerate(TAIYUAN_NOTES):
+        ws.cell(6 + len(TAIYUAN_ROWS) + i, 1, note)
+    for row in ws.iter_rows(min_row=1, max_row=4):
+        for c in row:
+            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.column_dimensions["A"].width = 30
+    fixed = datetime.datetime(2024, 7, 10, 9, 0, 0)
+    wb.properties.creator = wb.properties.lastModifiedBy = "太原市商务局"
+    wb.properties.title = TAIYUAN_TITLE
+    wb.properties.created = wb.properties.modified = fixed
+    buf = io.BytesIO()
+    # ExcelWriter directly: openpyxl's save_workbook stamps the time of saving.
+    ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)).save()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_normalise_zip(buf.getvalue(), date_time=(2024, 7, 10, 9, 0, 0)))
+    return path
+
+
+def check_xlsx(path=XLSX_PATH):
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path).active
+    got = [[c.value for c in row] for row in ws.iter_rows(min_row=5, max_row=4 + len(TAIYUAN_ROWS))]
+    if got != TAIYUAN_ROWS:
+        raise SystemExit("xlsx table mismatch")
+    for k in range(1, 9):  # every indicator's column adds up to 合计
+        total = sum(r[k] for r in TAIYUAN_ROWS[:-1] if isinstance(r[k], (int, float)))
+        if k % 2 and abs(total - TAIYUAN_ROWS[-1][k]) > 1e-6:
+            raise SystemExit("xlsx 合计 does not add up in column %d" % k)
+
+
+# --------------------------------------------------------------------------------------------
+# Scans: a scanned PDF (image-only, 150 dpi, 长治 2024 full year) and a phone photo of a page (晋中,
+# skewed 3 degrees, uneven light, noise), rendered from our own texts in samples/sources/ with
+# devzone.synthetic.scans (CJK font from the mplfonts wheel; fixed noise seeds, so the same bytes).
+# --------------------------------------------------------------------------------------------
+SOURCES = HERE / "sources"
+SCANNED_PDF_PATH = HERE / "reports" / "2024-12" / "changzhi_2024-12.pdf"
+PHOTO_PATH = HERE / "reports" / "2024-12" / "jinzhong_2024-12.jpg"
+
+
+def make_scans(folder=None):
+    """Render the scans into `folder` (default: their place under reports/2024-12/)."""
+    import sys
+
+    sys.path.insert(0, str(HERE.parent))
+    from devzone.synthetic.scans import photo, scanned_pdf
+
+    pdf_path, photo_path = (
+        (SCANNED_PDF_PATH, PHOTO_PATH) if folder is None else (folder / SCANNED_PDF_PATH.name, folder / PHOTO_PATH.name)
+    )
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    source = (SOURCES / "changzhi_2024-12.txt").read_text(encoding="utf-8")
+    pdf_path.write_bytes(scanned_pdf(source, dpi=150))
+    source = (SOURCES / "jinzhong_2024-12.txt").read_text(encoding="utf-8")
+    photo_path.write_bytes(photo(source, skew_degrees=3.0, seed=5))
+    return [pdf_path, photo_path]
+
+
+def check_scans():
+    import pdfplumber
+
+    with pdfplumber.open(str(SCANNED_PDF_PATH)) as pdf:
+        assert all(not (page.extract_text() or "").strip() for page in pdf.pages), "the scan has a text layer"
+
+
 def main():
+    for path in make_scans():
+        print("wrote", path.relative_to(HERE.parent))
+    check_scans()
     print("wrote", make_docx().relative_to(HERE.parent))
     check_docx()
     print("wrote", make_pdf().relative_to(HERE.parent))
     check_pdf()
-    print("checked: pdfplumber text layer and docx table round-trip")
+    print("wrote", make_xlsx().relative_to(HERE.parent))
+    check_xlsx()
+    print("checked: pdfplumber text layer, docx table and xlsx table round-trip")
 
 
 if __name__ == "__main__":

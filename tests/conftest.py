@@ -2,6 +2,7 @@ import contextlib
 import fcntl
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,15 @@ SCORE_PY = SHARED / "acceptance" / "score.py"
 SAMPLES = ROOT / "samples"
 SAMPLE_MONTHS = sorted(p.name for p in (SAMPLES / "reports").iterdir())
 
+
+# Every home of the session shares one OCR cache (devzone/ocr_cache.py): a scan is OCR'd once per
+# session, not once per home (both xdist workers share PYTEST_XDIST_TESTRUNUID). It starts empty, so
+# the session home's build always runs the OCR job (test_scanned_reports.py reads its steps). Tests
+# of the cache itself give their home its own.
+os.environ.setdefault(
+    "DEVZONE_OCR_CACHE",
+    str(Path(tempfile.gettempdir()) / f"devzone-test-ocr-{os.environ.get('PYTEST_XDIST_TESTRUNUID') or os.getpid()}"),
+)
 
 DBT_PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests")
 

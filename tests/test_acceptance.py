@@ -8,9 +8,13 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED_FACTS, SEED_REPORT, load_jsonl
 
-from devzone.extraction import extract_path
+from devzone import ocr_cache
+from devzone.extraction import extract_document, extract_path, read_document
 
 SAMPLE_REPORTS = sorted(p for p in (ROOT / "samples" / "reports").glob("*/*") if p.is_file())
+SCANS = {p for p in SAMPLE_REPORTS if (ROOT / "samples" / "sources" / f"{p.stem}.txt").exists()}
+# A scan is held to the bar for OCR'd reports; every other sample to its labels exactly.
+SCAN_PRECISION, SCAN_RECALL = 0.97, 0.95
 
 
 def expected_for(report: Path) -> Path:
@@ -55,9 +59,10 @@ def test_samples_cover_the_formats_cities_and_months():
 @pytest.mark.parametrize("report", SAMPLE_REPORTS, ids=lambda p: p.name)
 def test_sample_report_matches_its_labels(report, scorer):
     expected = load_jsonl(expected_for(report))
-    facts = extract_path(report, report.parent.name).facts
+    facts = extract_document(read_document(report, ocr_cache.cached_scan), report.parent.name).facts
     result = scorer.score(expected, facts)
-    if (result["precision"], result["recall"]) != (1.0, 1.0):
+    bar = (SCAN_PRECISION, SCAN_RECALL) if report in SCANS else (1.0, 1.0)
+    if result["precision"] < bar[0] or result["recall"] < bar[1]:
         import io
 
         buf = io.StringIO()

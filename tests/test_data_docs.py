@@ -112,6 +112,48 @@ def test_the_home_link_of_every_page_leads_to_devzones_index(docs):
         assert homes and {target(page, h) for h in homes} == {(docs / "index.html").resolve()}, page
 
 
+CELL = re.compile(r"<t([dh])\b[^>]*>(?:\s*<div[^>]*>)?\s*(.*?)\s*(?:</div>\s*)?</t\1>", re.S)
+FAILING_TABLE = re.compile(r'<table class="table-bordered table-sm devzone-failing-rows">(.*?)</table>', re.S)
+
+
+def test_failing_rows_show_as_tables_of_names_and_words_not_row_indexes_or_flags(docs):
+    """A failing expectation's page lists its rows as the app does (Chinese column names, city and
+    zone names, the value, the sentence, 是/否), never GX's row indexes, values as True/False or
+    the pandas code that finds the rows."""
+    cities = {c.name for c in load_reference().cities}
+    pages = sorted((docs / "data_docs" / "validations").rglob("*.html"))
+    tables = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        tables += FAILING_TABLE.findall(text)
+        assert data_docs.MARKER not in text and "df.filter(" not in text, page
+        assert "Unexpected Value" not in text and "Sampled Unexpected Values" not in text, page
+        cells = CELL.findall(text)
+        assert not [v for _, v in cells if v in ("True", "False")], page  # no flag as a table cell
+        assert ("h", "Index") not in cells, page  # no column of row indexes
+    assert tables, "the session's run has failing expectations (cities that did not report)"
+    for table in tables:
+        heads = [v for kind, v in CELL.findall(table) if kind == "h"]
+        values = [v for kind, v in CELL.findall(table) if kind == "d"]
+        assert heads and all(re.search(r"[\u4e00-\u9fff]", h) for h in heads), heads  # Chinese column names
+        assert "城市" in heads and cities & set(values), table
+        assert not {"True", "False"} & set(values), table
+    # the city that did not report, by name, with 否 (not False) under 本月已报送
+    filed = [t for t in tables if "本月已报送" in t]
+    assert filed and all("<td>否</td>" in t for t in filed)
+    # the stored results keep the readable rows, not GX's indexes
+    stored = [
+        json.loads(p.read_text(encoding="utf-8")) for p in (docs / "gx" / "uncommitted" / "validations").rglob("*.json")
+    ]
+    failed = [
+        r["result"]
+        for s in stored
+        for r in s["results"]
+        if not r["success"] and r["result"].get(data_docs.FAILING_ROWS)
+    ]
+    assert failed and not [r for r in failed if "unexpected_index_list" in r or "partial_unexpected_index_list" in r]
+
+
 def test_the_index_has_a_section_per_month_validated_newest_first(docs):
     text = (docs / "index.html").read_text(encoding="utf-8")
     stored = docs / "gx" / "uncommitted" / "validations"

@@ -92,12 +92,14 @@ def test_a_range_is_two_runs_one_month_is_one():
     """A range: the monthly assets over the range (tagged as Dagster's backfills tag it), then the
     tables of every month once, so Dagster plans each of them once, not once a month."""
     from orchestration import runner
-    from orchestration.jobs import MONTHLY_ASSETS, WAREHOUSE_ASSETS
+    from orchestration.jobs import MONTHLY_ASSETS, OCR_ASSETS, WAREHOUSE_ASSETS
 
+    reading = {k for a in MONTHLY_ASSETS if a not in OCR_ASSETS for k in a.keys}  # OCR: its own job first
     [whole] = runner.run_plan(["2023-06"])
-    assert whole.assets is None and whole.partition_key == "2023-06" and whole.tags == {}
+    assert set(whole.assets) == reading | {k for a in WAREHOUSE_ASSETS for k in a.keys}
+    assert whole.partition_key == "2023-06" and whole.tags == {}
     monthly, tables = runner.run_plan(["2023-01", "2023-02", "2023-03"])
-    assert set(monthly.assets) == {k for a in MONTHLY_ASSETS for k in a.keys} and monthly.partition_key is None
+    assert set(monthly.assets) == reading and monthly.partition_key is None
     assert monthly.tags == {runner.PARTITION_RANGE_START_TAG: "2023-01", runner.PARTITION_RANGE_END_TAG: "2023-03"}
     assert set(tables.assets) == {k for a in WAREHOUSE_ASSETS for k in a.keys}
     assert tables.partition_key is None and tables.tags == {}
@@ -237,3 +239,76 @@ def test_the_dbt_resource_skips_only_what_devzone_does_not_use():
     stated = subprocess.run([DBT_EXECUTABLE, "--version"], capture_output=True, text=True, check=True).stdout
     assert str(resource._cli_version) == re.search(r"(\d+\.\d+\.\d+)", stated).group(1)
     assert resource._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_the_gate_and_its_checks_report_each_month_on_its_own():
+    """The gate covers a run's months in one step: its materialization and each suite's check
+    carry one entry per month with that month's own counts, and no run-wide total of results."""
+    from devzone.quality.results import CheckResult, MonthValidation
+    from orchestration.assets.quality import per_month_metadata
+
+    def check(suite: str, success: bool, severity: str = "WARN") -> CheckResult:
+        return CheckResult(suite, "expect_x(y)", "rule", severity, success, "", 0 if success else 1)
+
+    months = [
+        MonthValidation("2023-06", [check("cross_checks", False), check("cross_checks", True), check("fct_indicator", True)], {}, 0.1),
+        MonthValidation("2023-07", [check("cross_checks", True), check("cross_checks", True), check("fct_indicator", False, "ERROR")], {}, 0.1),
+    ]  # fmt: skip
+    gate = per_month_metadata(months)
+    assert gate["month 2023-06"] == "3 expectations, 2 passed, 0 errors, 1 warnings"
+    assert gate["month 2023-07"] == "3 expectations, 2 passed, 1 errors, 0 warnings"
+    assert (gate["months with errors"], gate["months with warnings"]) == (1, 1)
+    assert "| 2023-06 | 3 | 2 | 0 | 1 |" in gate["months"].value
+    assert not {"expectations", "errors", "warnings"} & set(gate)  # no run-wide totals
+    suite = per_month_metadata(months, "cross_checks")
+    assert suite["month 2023-06"] == "2 expectations, 1 passed, 0 errors, 1 warnings"
+    assert suite["month 2023-07"] == "2 expectations, 2 passed, 0 errors, 0 warnings"
+    assert [k for k in suite if k.startswith("month ")] == ["month 2023-06", "month 2023-07"]
+
+
+def test_the_sessions_run_records_each_months_quality_on_the_checks_and_the_quality_mart(built_home):
+    """In the session's run (a backfill over the sample months): each of the gate's checks and
+    fct_quality_result's materialization carry every month of the run with that month's own
+    results, as the warehouse counts them."""
+    import duckdb
+    from conftest import SAMPLE_MONTHS
+
+    from devzone.quality import SUITE_NAMES
+    from orchestration.assets.quality import CHECK_RESULTS
+    from orchestration.runner import instance
+
+    home, _ = built_home
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        window = con.execute("select period_start, period_end from raw.run_window").fetchone()
+        counted = dict(
+            con.execute(
+                "select period, count(*) filter (suite_name = 'cross_checks') from main.fct_quality_result "
+                "where period between ? and ? group by period",
+                list(window),
+            ).fetchall()
+        )
+        per_status = dict(
+            con.execute(
+                "select period, count(*) filter (status = 'warning') from main.fct_quality_result "
+                "where period between ? and ? group by period",
+                list(window),
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert set(SAMPLE_MONTHS) <= set(counted)
+    events = instance()
+    keys = [dg.AssetCheckKey(CHECK_RESULTS, suite) for suite in SUITE_NAMES]
+    latest = events.event_log_storage.get_latest_asset_check_execution_by_key(keys)
+    for key in keys:
+        metadata = latest[key].event.dagster_event.event_specific_data.metadata
+        assert [k for k in metadata if k.startswith("month ")] == [f"month {m}" for m in sorted(counted)], key
+        if key.name == "cross_checks":
+            for month, n in counted.items():
+                assert metadata[f"month {month}"].value.startswith(f"{n} expectations, "), (month, metadata)
+        assert "expectations" not in metadata and "failed_errors" not in metadata
+    mart = events.get_latest_materialization_event(dg.AssetKey("fct_quality_result")).asset_materialization.metadata
+    for month, warnings in per_status.items():
+        assert f", {warnings} warnings, " in mart[f"month {month}"].value, (month, mart[f"month {month}"])
+    assert f"| {SAMPLE_MONTHS[0]} |" in mart["months"].value

@@ -297,6 +297,8 @@ def refiled(built_home, copy_built_home):
     )
     os.utime(corrected, (filed + 86400, filed + 86400))
     put(month, "scan.pdf", b"%PDF-1.7\n%broken upload")
+    for name, data in unreadable_files().items():
+        put(month, name, data)
     (month / "passwd.txt").symlink_to("/etc/passwd")
     put(month / "late", "r.txt", FIRST_QUARTER)
     os.mkfifo(month / "pipe.txt")
@@ -318,6 +320,43 @@ def refiled(built_home, copy_built_home):
         "before": before,
         "after": marts(home),
         "unrunnable": unrunnable,
+    }
+
+
+def unreadable_files() -> dict[str, bytes]:
+    """What cities send that cannot be read, each with a reason the quarantine must give: a photo cut
+    off in the upload, a password-protected PDF, a workbook with nothing in it, a workbook of
+    something else (a staff list), a legacy Word file."""
+    import io
+
+    import openpyxl
+    from PIL import Image
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    picture = io.BytesIO()
+    Image.new("L", (400, 300), 250).save(picture, "JPEG")
+    locked = io.BytesIO()
+    c = canvas.Canvas(locked, encrypt=pdfencrypt.StandardEncryption("secret", ownerPassword="owner"))
+    c.drawString(100, 700, "report")
+    c.save()
+
+    def workbook(rows: list[list]) -> bytes:
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    return {
+        "photo_of_page.jpg": picture.getvalue()[:700],
+        "locked.pdf": locked.getvalue(),
+        "blank_table.xlsx": workbook([]),
+        "staff.xlsx": workbook(
+            [["姓名", "科室", "电话"], ["张三", "综合科", "0351-1234567"], ["李四", "投资促进科", "0351-7654321"]]
+        ),
+        "report.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
     }
 
 
@@ -407,6 +446,13 @@ def test_copies_links_subfolders_pipes_and_broken_files_are_listed_and_a_correct
     ) == ("superseded", "taiyuan_2023-06_corrected.txt")
     assert documents["taiyuan_2023-06_corrected.txt"]["document_status"] == "current"
     assert documents["scan.pdf"]["quarantine_reason"].startswith("not a valid PDF")
+    reasons = {name: documents[name]["quarantine_reason"] for name in unreadable_files()}
+    assert reasons["photo_of_page.jpg"].startswith("damaged or truncated picture"), reasons
+    assert reasons["locked.pdf"].startswith("encrypted PDF") and "unprotected copy" in reasons["locked.pdf"]
+    assert reasons["blank_table.xlsx"].startswith("empty spreadsheet")
+    assert reasons["staff.xlsx"].startswith("no sheet is a table of indicators")
+    assert "save as .docx" in reasons["report.doc"]
+    assert {documents[name]["document_status"] for name in unreadable_files()} == {"quarantined"}
     assert documents["passwd.txt"]["quarantine_reason"].startswith("symbolic link")
     assert documents["passwd.txt"]["size_bytes"] is None and documents["passwd.txt"]["document_id"] is None
     assert documents["late"]["quarantine_reason"].startswith("subfolder")

@@ -92,7 +92,13 @@ def test_a_backfill_is_two_dagster_runs_whose_dbt_commands_use_the_manifest_pars
     dbt server parsed the project once and both dbt commands ran with that manifest."""
     home, summaries = built_home
     [backfill] = summaries.values()
-    assert len(backfill.run_ids) == 2 and len(set(backfill.run_ids)) == 2
+    # (before them, the OCR job's run when the suite's OCR cache did not hold the samples' scans yet)
+    from orchestration.runner import instance
+
+    use_home(home)
+    jobs = [instance().get_run_by_id(run_id).job_name for run_id in backfill.run_ids]
+    assert jobs in (["monthly_pipeline"] * 2, ["read_scans", "monthly_pipeline", "monthly_pipeline"])
+    assert len(set(backfill.run_ids)) == len(jobs)
     said = [
         line
         for line in (home / "logs" / "devzone-run.log").read_text(encoding="utf-8").splitlines()

@@ -206,7 +206,8 @@ def test_pdf_text_layer(tmp_path):
 @pytest.mark.parametrize(
     "name, data, reason",
     [
-        ("report.xlsx", b"PK\x03\x04 not really", "unsupported file type .xlsx"),
+        ("report.xlsx", b"PK\x03\x04 not really", "not a valid .xlsx file"),
+        ("report.ods", b"PK\x03\x04 not really", "unsupported file type .ods"),
         ("report", REPORT.encode(), "unsupported file type (none)"),
         ("empty.txt", b"", "empty file"),
         ("blank.txt", b"  \n\n ", "empty file"),
@@ -240,15 +241,33 @@ def test_bad_input_names_file_and_reason(name, data, reason):
     assert reason in info.value.reason
 
 
-def test_pdf_without_text_layer(tmp_path):
+def test_a_pdf_page_without_a_text_layer_is_read_by_ocr_and_a_page_without_words_is_refused(tmp_path):
     from reportlab.pdfgen import canvas
 
     path = tmp_path / "scan.pdf"
-    c = canvas.Canvas(str(path))
+    c = canvas.Canvas(str(path), pagesize=(300, 300))  # small: OCR time grows with the page
     c.rect(50, 50, 200, 200, fill=1)  # an image-like page, no text
     c.save()
-    with pytest.raises(ReadError, match="scan.pdf: PDF has no text layer"):
+    with pytest.raises(ReadError, match="scan.pdf: no text found by OCR"):
         read_document(path)
+
+
+def test_a_password_protected_pdf_is_refused_with_what_to_do(tmp_path):
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "locked.pdf"
+    c = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", ownerPassword="owner"))
+    c.drawString(100, 700, "report")
+    c.save()
+    with pytest.raises(ReadError, match="locked.pdf: encrypted PDF.*unprotected copy"):
+        read_document(path)
+
+
+@pytest.mark.parametrize(("name", "advice"), [("report.doc", "save as .docx"), ("report.wps", "save as .docx")])
+def test_a_legacy_office_file_is_refused_with_the_format_to_save_it_in(name, advice):
+    with pytest.raises(ReadError, match=f"{name}: unsupported file type: .*{advice}"):
+        read_bytes(b"\xd0\xcf\x11\xe0 legacy bytes", name)
 
 
 def test_missing_file(tmp_path):

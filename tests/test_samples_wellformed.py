@@ -1,11 +1,12 @@
 """The bundled sample reports and their hand-labelled facts are well formed.
 
-samples/reports/YYYY-MM/<name>.<txt|docx|pdf>  a city's report, filed under the last month it covers
+samples/reports/YYYY-MM/<name>.<txt|docx|pdf|xlsx>  a city's report (or its table of indicators), filed under the last month it covers
 samples/expected/YYYY-MM/<name>.jsonl         its facts, one JSON object a line (the contract of
                                                /work/shared/acceptance/README.md, plus the extension
                                                metric codes listed below)
 
-Only the standard library, python-docx and pdfplumber are used; nothing of the project is imported.
+Only the standard library, python-docx, pdfplumber and openpyxl are used; nothing of the project is
+imported.
 """
 
 import json
@@ -20,7 +21,9 @@ import pytest
 SAMPLES = pathlib.Path(__file__).resolve().parent.parent / "samples"
 REPORTS = SAMPLES / "reports"
 EXPECTED = SAMPLES / "expected"
-REPORT_EXTS = {".txt", ".docx", ".pdf"}
+REPORT_EXTS = {".txt", ".docx", ".pdf", ".xlsx", ".jpg"}
+PROSE_EXTS = {".txt", ".docx", ".pdf"}  # a spreadsheet is a table, not a report of 1500+ characters
+SOURCES = SAMPLES / "sources"  # the texts the scans (an image-only PDF, a photo) were rendered from
 MONTH = re.compile(r"^20\d\d-(0[1-9]|1[0-2])$")
 
 CITIES = {"太原市", "大同市", "阳泉市", "长治市", "晋城市", "朔州市", "晋中市", "运城市", "忻州市", "临汾市", "吕梁市"}
@@ -105,7 +108,14 @@ def decode_txt(path):
         return raw.decode("gb18030")
 
 
+def is_scan(path):
+    """A photo, or a PDF rendered from a text of samples/sources/ (no text layer)."""
+    return (SOURCES / f"{path.stem}.txt").exists() and path.suffix in (".pdf", ".jpg")
+
+
 def report_text(path):
+    if is_scan(path):
+        return (SOURCES / f"{path.stem}.txt").read_text(encoding="utf-8")
     if path.suffix == ".txt":
         return decode_txt(path)
     if path.suffix == ".docx":
@@ -116,6 +126,14 @@ def report_text(path):
         for t in d.tables:
             parts.extend("\t".join(c.text for c in row.cells) for row in t.rows)
         return "\n".join(parts)
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True)
+        rows = (row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True))
+        return "\n".join(
+            "\t".join("" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in row) for row in rows
+        )
     import pdfplumber
 
     with pdfplumber.open(str(path)) as pdf:
@@ -139,9 +157,10 @@ def states_number(text, v, unit=None):
     for f in number_forms(v):
         if re.search(r"(?<![\d.])" + re.escape(f) + r"(?![\d])", text):
             return True
-    if unit == "亿元":  # labelled in 亿元 from a figure written in 万元
+    if unit == "亿元":  # labelled in 亿元 from a figure written in 万元 (or in a column headed （万元）)
         wan = v * 10000
-        if abs(wan - round(wan)) < 1e-6 and re.search(rf"(?<![\d.]){round(abs(wan))}万元", text):
+        after = "(?:万元|(?![\\d.]))" if "(万元)" in text else "万元"  # (text NFKC-folded)
+        if abs(wan - round(wan)) < 1e-6 and re.search(rf"(?<![\d.]){round(abs(wan))}{after}", text):
             return True
     return False
 
@@ -209,7 +228,24 @@ def test_docx_opens_with_zone_table(path):
         assert row.cells[0].text in zones, f"table row {row.cells[0].text!r} is not a labelled zone"
 
 
-@pytest.mark.parametrize("path", [p for p in report_files() if p.suffix == ".pdf"], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [p for p in report_files() if is_scan(p)], ids=lambda p: p.name)
+def test_a_scan_has_no_text_layer_and_its_source_text_states_every_labelled_number(path):
+    from PIL import Image
+
+    if path.suffix == ".pdf":
+        import pdfplumber
+
+        with pdfplumber.open(str(path)) as pdf:
+            assert pdf.pages and not any((page.extract_text() or "").strip() for page in pdf.pages)
+            assert all(page.images for page in pdf.pages), "each page is a picture"
+    else:
+        assert Image.open(path).size[0] > 800, "a photo of a page"
+    assert load_rows(expected_for(path)), "a scan has labelled facts"
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in report_files() if p.suffix == ".pdf" and not is_scan(p)], ids=lambda p: p.name
+)
 def test_pdf_opens_with_text_layer(path):
     import pdfplumber
 
@@ -220,7 +256,22 @@ def test_pdf_opens_with_text_layer(path):
     assert "开发区名称" in text
 
 
-@pytest.mark.parametrize("path", report_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [p for p in report_files() if p.suffix == ".xlsx"], ids=lambda p: p.name)
+def test_xlsx_opens_with_zone_table(path):
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert "开发区" in str(sheet["A1"].value), "the title stands in A1"
+    names = [row[0] for row in sheet.iter_rows(values_only=True) if row[0]]
+    assert "开发区名称" in names and "合计" in names
+    assert sheet.merged_cells.ranges, "the header is merged over two rows"
+    zones = {r["zone"] for r in load_rows(expected_for(path)) if r.get("zone")}
+    assert zones and zones <= set(names), zones - set(names)
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in report_files() if p.suffix in PROSE_EXTS and not is_scan(p)], ids=lambda p: p.name
+)
 def test_report_length(path):
     n = len(re.findall(r"[\u4e00-\u9fff]", report_text(path)))
     assert 1500 <= n <= 6000, f"{path.name}: {n} Chinese characters"

@@ -95,6 +95,17 @@ def what(row) -> str:
 
 
 corrected = df["correction_status"] == "corrected"
+# A spreadsheet's number stands in a cell under a header, not in a sentence (served files
+# published before spreadsheets were read have no such column).
+cells = df["source_cell"] if "source_cell" in df else pd.Series(None, index=df.index, dtype=object)
+headers = df["source_header"] if "source_header" in df else pd.Series(None, index=df.index, dtype=object)
+said_where = pd.Series(
+    [
+        ev if fmt.missing_text(cell) else labels.cell_source(cell, None if fmt.missing_text(h) else h)
+        for ev, cell, h in zip(df["evidence"], cells, headers, strict=True)
+    ],
+    index=df.index,
+)
 province = df["area_level"] == "province"  # the province's own figure: 全省, no zone
 
 
@@ -106,7 +117,7 @@ table = pd.DataFrame(
         "数值": df["value"],
         "单位": df["unit"],
         "同比（%）": df["yoy_pct"].round(1),
-        "原文": df["evidence"],
+        "原文": said_where,
         "文件": df["file_name"],
         "第几个数": df["fact_seq"],
         "采用": df["is_selected"]
@@ -168,6 +179,8 @@ if start is not None and end is not None and 0 <= start < end <= len(ev):
     shown = html.escape(ev[:start]) + "<mark><b>" + html.escape(ev[start:end]) + "</b></mark>" + html.escape(ev[end:])
 else:
     shown = html.escape(ev)
+if not fmt.missing_text(cells.iloc[pick]):  # a spreadsheet's cell in place of a sentence
+    shown = html.escape(said_where.iloc[pick])
 st.markdown(f"> {shown}", unsafe_allow_html=True)
 status = None if fmt.missing_text(row["correction_status"]) else row["correction_status"]
 added = status == "added"
@@ -181,6 +194,10 @@ about_file = "，".join(
     for part in (
         None if fmt.missing_text(row["report_city"]) else row["report_city"],  # none: a bulletin of several cities
         None if fmt.missing_text(row["encoding"]) else f"编码 {row['encoding']}",
+        labels.reader_note(
+            row.get("reader") if not fmt.missing_text(row.get("reader")) else None,
+            None if fmt.missing(row.get("ocr_confidence")) else float(row["ocr_confidence"]),
+        ),
         f"收到于 {fmt.beijing_time(row['filed_at'])}",
     )
     if part

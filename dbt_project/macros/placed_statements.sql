@@ -108,6 +108,8 @@ select
     facts.evidence_end,
     facts.value_start,
     facts.value_end,
+    facts.source_cell,
+    facts.source_header,
     documents.report_city,
     documents.report_kind,
     report_kinds.{{ kind_rank_column }} as kind_rank,

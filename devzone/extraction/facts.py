@@ -29,6 +29,10 @@ class Fact:
     rate_base: str | None = None  # a rate's base when the text says it: projects | investment
     subject_how: str = "stated"  # how the city was decided: stated | votes | undecided
     review_reasons: list[str] = field(default_factory=list)  # codes of review.REVIEW_REASONS; empty: high confidence
+    # Where a spreadsheet's fact stands (sheet_facts.py): the value's cell (Sheet1!C5) and its
+    # column's header; None for a fact of prose, whose evidence is its sentence.
+    source_cell: str | None = None
+    source_header: str | None = None
 
 
 def dedupe(facts: list[Fact]) -> list[Fact]:

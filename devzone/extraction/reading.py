@@ -1,8 +1,13 @@
 """Read a report file into text: .txt (UTF-8, GB18030, or UTF-8/16/32 with a byte order mark), a web
-page (.html, .htm, or a page saved as .txt: see `html_text.py`), .docx, .pdf with a text layer.
+page (.html, .htm, or a page saved as .txt: see `html_text.py`), .docx, .pdf, and scans: a PDF page
+without a text layer and an image (.png, .jpg, .tif) are read by OCR (`ocr.py`).
 
 Input: a path. Output: a `Document` whose `text` has one paragraph per line. Anything unreadable
 raises `ReadError`, which names the file and the reason.
+
+OCR takes seconds a page where everything else takes milliseconds, so the caller chooses how a scan
+is read (`scanner`): the landing passes one that keeps each file's OCR text by its SHA-256
+(devzone/ocr_cache.py); without one the scan is OCR'd here.
 """
 
 from __future__ import annotations
@@ -12,13 +17,34 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .html_text import HTML_SNIFF_BYTES, declared_charset, looks_like_html, page_text
 
+if TYPE_CHECKING:
+    from .ocr import ScanText
+
 TEXT_SUFFIXES = (".txt", ".html", ".htm")  # a .txt may hold a web page too: its bytes tell
-SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")  # photos and scans of pages: read by OCR
+SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".csv")  # cities' tables of indicators: `spreadsheets.py`
+SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf", *IMAGE_SUFFIXES, *SPREADSHEET_SUFFIXES)
+# Formats a person can convert, and how (the quarantine reason says so).
+CONVERTIBLE = {
+    ".doc": "legacy Word .doc: open it in Word or WPS and save as .docx",
+    ".wps": "WPS .wps document: open it in WPS and save as .docx",
+    ".et": "WPS .et spreadsheet: open it in WPS and save as .xlsx",
+    ".rtf": "RTF document: open it in Word or WPS and save as .docx",
+    ".ofd": "OFD document: export it as PDF",
+    ".bmp": "BMP image: save it as .png",
+    ".gif": "GIF image: save it as .png",
+    ".webp": "WebP image: save it as .png",
+    ".heic": "HEIC photo: save or export it as .jpg",
+}
+# How a scan is read: bytes and path in, the OCR text out (raises ReadError).
+Scanner = Callable[[bytes, Path], "ScanText"]
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Control characters other than tab/newline/carriage return mean the bytes are not text. In UTF-8
 # and GB18030 their bytes never occur inside another character, so the bytes are checked (a C
@@ -51,36 +77,62 @@ class Document:
     file_name: str
     path: str
     size: int
-    encoding: str  # utf-8, utf-8-sig, utf-16-le/-be, utf-32-le/-be, gb18030, html/<one of those>, docx or pdf
+    encoding: (
+        str  # utf-8, utf-8-sig, utf-16-le/-be, utf-32-le/-be, gb18030, html/<one of those>, docx, pdf, png, jpg, tif
+    )
     text: str
+    # How the text was read: "text" (a text file or a document's text), "text_layer" (a PDF's),
+    # "ocr" (every page OCR'd) or "mixed" (a PDF whose pages without a text layer were OCR'd).
+    reader: str = "text"
+    pages: int | None = None  # PDF pages or image frames
+    ocr_seconds: float | None = None  # time the OCR took (once: a cached scan is not read again)
+    ocr_confidence: float | None = None  # the OCR's mean line confidence, 0-1
+    # OCR lines below the confidence threshold: the facts whose numbers stand on them are reviewed.
+    low_confidence_lines: tuple[str, ...] = ()
 
 
-def read_document(path: str | Path) -> Document:
+def read_document(path: str | Path, scanner: Scanner | None = None) -> Document:
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(path, f"cannot open file ({exc.strerror or exc})") from None
-    return read_bytes(data, path)
+    return read_bytes(data, path, scanner)
 
 
-def read_bytes(data: bytes, path: str | Path) -> Document:
+def read_bytes(data: bytes, path: str | Path, scanner: Scanner | None = None) -> Document:
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in CONVERTIBLE:
+        raise ReadError(path, f"unsupported file type: {CONVERTIBLE[suffix]}")
     if suffix not in SUPPORTED_SUFFIXES:
         raise ReadError(
             path, f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}"
         )
     if not data.strip():
         raise ReadError(path, "empty file")
+    scan: ScanText | None = None
     if suffix in TEXT_SUFFIXES:
         text, encoding = text_file(data, path, suffix)
     elif suffix == ".docx":
         text, encoding = docx_text(data, path), "docx"
+    elif suffix in SPREADSHEET_SUFFIXES:
+        from .spreadsheets import spreadsheet_text
+
+        text, encoding = spreadsheet_text(data, path, suffix)  # xlsx, xls, csv/<codec>
+    elif suffix == ".pdf":
+        pages = pdf_pages(data, path)
+        if all(p.strip() for p in pages):
+            # A blank line between pages, as OCR'd bulletins show page breaks.
+            text, encoding = "\n\n".join(pages), "pdf"
+        else:  # a scan, or a PDF of text pages and scanned ones: OCR reads the pages without text
+            scan = (scanner or ocr_scan)(data, path)
+            text, encoding = scan.text, "pdf"
     else:
-        text, encoding = pdf_text(data, path), "pdf"
+        scan = (scanner or ocr_scan)(data, path)
+        text, encoding = scan.text, suffix.removeprefix(".").replace("jpeg", "jpg").replace("tiff", "tif")
     if not text.strip():
-        raise ReadError(path, "no text in file")
+        raise ReadError(path, "no text found by OCR: is the image a page of a report?" if scan else "no text in file")
     if not CJK.search(text):
         raise ReadError(path, "no Chinese text: not a report")
     return Document(
@@ -90,7 +142,19 @@ def read_bytes(data: bytes, path: str | Path) -> Document:
         size=len(data),
         encoding=encoding,
         text=text.replace("\r\n", "\n").replace("\r", "\n"),
+        reader=scan.reader if scan else ("text_layer" if suffix == ".pdf" else "text"),
+        pages=scan.pages if scan else (len(pages) if suffix == ".pdf" else None),
+        ocr_seconds=scan.seconds if scan else None,
+        ocr_confidence=scan.mean_confidence if scan else None,
+        low_confidence_lines=scan.low_confidence_lines if scan else (),
     )
+
+
+def ocr_scan(data: bytes, path: Path) -> ScanText:
+    """OCR a scanned PDF or an image, without a cache."""
+    from .ocr import scan_image, scan_pdf
+
+    return scan_pdf(data, path) if path.suffix.lower() == ".pdf" else scan_image(data, path)
 
 
 def is_common_chinese(ch: str) -> bool:
@@ -199,19 +263,25 @@ def docx_text(data: bytes, path: Path) -> str:
     return "\n".join(lines)
 
 
-def pdf_text(data: bytes, path: Path) -> str:
+ENCRYPTED_PDF = "encrypted PDF (password-protected): save or print an unprotected copy to PDF and file that"
+
+
+def pdf_pages(data: bytes, path: Path) -> list[str]:
+    """The text layer of each page ("" for a page without one: a scanned page)."""
     import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [page.extract_text() or "" for page in pdf.pages]
+            return [page.extract_text() or "" for page in pdf.pages]
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise ReadError(path, ENCRYPTED_PDF) from None
     except (PDFSyntaxError, PdfminerException) as exc:
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+            raise ReadError(path, ENCRYPTED_PDF) from None
         raise ReadError(path, f"not a valid PDF ({exc.__class__.__name__})") from None
     except Exception as exc:  # pdfminer raises assorted errors on damaged files
         raise ReadError(path, f"not a valid PDF ({exc.__class__.__name__}: {exc})") from None
-    if not any(p.strip() for p in pages):
-        raise ReadError(path, "PDF has no text layer (scanned images need OCR first)")
-    # A blank line between pages, as OCR'd bulletins show page breaks.
-    return "\n\n".join(pages)

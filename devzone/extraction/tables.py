@@ -38,22 +38,23 @@ def table_header(line: str, metric_re: re.Pattern, metric_words: dict) -> TableH
     cells = split_cells(line)
     if len(cells) < 2:
         return None
-    columns: list[tuple[str, str | None, str | None]] = []  # (role, metric, unit)
-    found = False
-    for cell in cells[1:]:
-        clean = strip_quotes(cell)
-        unit = unit_in(clean)
-        hits = [metric_words[m.group(1)][0] for m in metric_re.finditer(clean)]
-        if GROWTH_HEADER.search(clean) and (not hits or unit == "%"):
-            columns.append(("growth", None, None))
-        elif hits:
-            columns.append(("value", hits[0], unit))
-            found = True
-        else:
-            columns.append(("other", None, None))
-    if not found or NUMBER.search(cells[0]):
+    columns = [header_column(cell, metric_re, metric_words) for cell in cells[1:]]
+    if not any(role == "value" for role, _, _ in columns) or NUMBER.search(cells[0]):
         return None
     return TableHeader(columns)
+
+
+def header_column(cell: str, metric_re: re.Pattern, metric_words: dict) -> tuple[str, str | None, str | None]:
+    """(role, metric, unit) of one header cell: "value" of an indicator (its unit in brackets),
+    "growth", or "other". Shared by text tables and spreadsheets (`sheet_facts.py`): one vocabulary."""
+    clean = strip_quotes(cell)
+    unit = unit_in(clean)
+    hits = [metric_words[m.group(1)][0] for m in metric_re.finditer(clean)]
+    if GROWTH_HEADER.search(clean) and (not hits or unit == "%"):
+        return ("growth", None, None)
+    if hits:
+        return ("value", hits[0], unit)
+    return ("other", None, None)
 
 
 def table_row(p: Paragraph, header: TableHeader, ref: Reference) -> list[Fact] | None:

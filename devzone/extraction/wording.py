@@ -190,6 +190,13 @@ TARGET_CLAUSE_END = re.compile(r"[，,；;。！？]")
 SUBJECT_WORDS = re.compile(CITYWIDE + "|" + PROVINCE + "|其中|[，,；;：:、()（）\\s]")
 GROWTH_HEADER = re.compile(r"增速|增幅|增长|同比")
 NUMERIC_CELL = re.compile(r"(-?\d+(?:\.\d+)?)%?|[-—/]+")
+# A spreadsheet's cell that states no figure (a blank cell is missing too).
+MISSING_CELL = re.compile(r"[-—－–/／…]+|无|空")
+# A spreadsheet column under an indicator that is not its figure: the prior year's, a change in
+# points, a share, a rate of completion, a rank.
+NOT_A_VALUE_HEADER = re.compile(r"上年|去年|同期(?!增)|百分点|比重|占比|完成率|进度|排名|排序|位次")
+# Of an indicator's several value columns (本月 and 1-N月累计), the running total is the report's.
+CUMULATIVE_HEADER = re.compile(r"累计|\d{1,2}-\d{1,2}月|1至\d{1,2}月")
 BRACKETED = re.compile(r"[(（]([^()（）]+)[)）]")
 ANY_DIGIT = re.compile(r"\d")
 QUOTE_CHAR = re.compile(f"[{QUOTES}]")

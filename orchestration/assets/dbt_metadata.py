@@ -6,7 +6,11 @@ no other open it meanwhile, so here they are read once the command has ended: th
 are held until then (a dbt command is seconds long), and one query per table and one for every
 column then give each model and seed its `dagster/row_count` (tables, not views: counting a view
 runs its query) and `dagster/column_schema` (the warehouse's types, with the descriptions dbt's
-YAML gives, which dagster-dbt has already put in the schema)."""
+YAML gives, which dagster-dbt has already put in the schema).
+
+The gate's results as a mart (`fct_quality_result`, every month in one table) get each month of the
+run on its own as well (`PER_MONTH`): one entry per month of the run's window (`month 2023-06`:
+that month's results by status) and a table of them, so no month shows the run's totals."""
 
 from __future__ import annotations
 
@@ -16,7 +20,20 @@ from typing import Any
 import dagster as dg
 import duckdb
 
+from devzone import warehouse
+
 SCHEMA = "main"  # where dbt builds (dbt_project/profiles.yml)
+MONTH_ENTRY = "month "  # the metadata key of a month's own counts: "month 2023-06"
+# Tables whose materializations carry each month of the run's window (raw.run_window) on its own:
+# the query gives (period, count, …) for the months between ? and ?, and the names of its counts.
+PER_MONTH = {
+    "fct_quality_result": (
+        "select period, count(*), count(*) filter (status = 'passed'), count(*) filter (status = 'failed'), "
+        f"count(*) filter (status = 'warning'), count(*) filter (status = 'acknowledged') from {SCHEMA}.fct_quality_result "
+        "where period between ? and ? group by period",
+        ("results", "passed", "errors", "warnings", "acknowledged"),
+    ),
+}
 
 
 def node_name(event: Any) -> str | None:
@@ -53,6 +70,29 @@ def table_facts(con: duckdb.DuckDBPyConnection, names: set[str]) -> dict[str, tu
     return facts
 
 
+def per_month(con: duckdb.DuckDBPyConnection, names: set[str]) -> dict[str, dict[str, Any]]:
+    """Relation name → metadata of each month of the run's window (PER_MONTH's tables built): one
+    entry per month, a month without rows saying so, and a Markdown table of them."""
+    wanted = sorted(names & set(PER_MONTH))
+    if not wanted:
+        return {}
+    months = warehouse.run_window_months(con)
+    window = [months[0], months[-1]]
+    metadata = {}
+    for name in wanted:
+        sql, counted = PER_MONTH[name]
+        rows = {period: counts for period, *counts in con.execute(sql, list(window)).fetchall()}
+        lines = ["| month | " + " | ".join(counted) + " |", "|---|" + "---|" * len(counted)]
+        entries: dict[str, Any] = {}
+        for month in months:
+            counts = rows.get(month, [0] * len(counted))
+            lines.append(f"| {month} | " + " | ".join(str(n) for n in counts) + " |")
+            said = ", ".join(f"{n} {what}" for n, what in zip(counts, counted, strict=True))
+            entries[f"{MONTH_ENTRY}{month}"] = said if month in rows else f"no {counted[0]}"
+        metadata[name] = {"months": dg.MetadataValue.md("\n".join(lines)), **entries}
+    return metadata
+
+
 def descriptions(assets_def: dg.AssetsDefinition, event: dg.Output) -> dict[str, str | None]:
     """The column descriptions of the asset's definition (dagster-dbt takes them from dbt's YAML)."""
     key = assets_def.keys_by_output_name[event.output_name]
@@ -61,10 +101,14 @@ def descriptions(assets_def: dg.AssetsDefinition, event: dg.Output) -> dict[str,
 
 
 def with_metadata(
-    event: dg.Output, count: int | None, columns: list[tuple[str, str]], described: dict[str, str | None]
+    event: dg.Output,
+    count: int | None,
+    columns: list[tuple[str, str]],
+    described: dict[str, str | None],
+    months: dict[str, Any] | None = None,
 ) -> dg.Output:
     table = dg.TableSchema(columns=[dg.TableColumn(n, t, description=described.get(n)) for n, t in columns])
-    added: dict[str, Any] = {"dagster/column_schema": table}
+    added: dict[str, Any] = {**(months or {}), "dagster/column_schema": table}
     if count is not None:
         added["dagster/row_count"] = dg.MetadataValue.int(count)
     return event.with_metadata({**event.metadata, **added})
@@ -81,9 +125,10 @@ def attach_table_metadata(events: Iterable[Any], connect, assets_def: dg.AssetsD
         return
     with connect() as con:
         facts = table_facts(con, names)
+        months = per_month(con, set(facts))
     for event in held:
         name = node_name(event)
         if name in facts:
-            yield with_metadata(event, *facts[name], descriptions(assets_def, event))
+            yield with_metadata(event, *facts[name], descriptions(assets_def, event), months.get(name))
         else:
             yield event

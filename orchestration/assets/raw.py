@@ -5,6 +5,7 @@ import dagster as dg
 
 from devzone import raw_tables, settings, warehouse
 from orchestration.assets.landing import landing_reports
+from orchestration.assets.scans import scanned_texts
 from orchestration.partitions import WRITER_POOL, monthly, months_label
 from orchestration.resources import WarehouseResource
 
@@ -50,7 +51,7 @@ def table_specs(op: str, tables: dict[str, str], deps) -> list[dg.AssetSpec]:
 
 @dg.multi_asset(
     name="raw_reports",
-    specs=table_specs("raw_reports", RAW_REPORT_TABLES, [landing_reports]),
+    specs=table_specs("raw_reports", RAW_REPORT_TABLES, [landing_reports, scanned_texts]),
     partitions_def=monthly,
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=WRITER_POOL,

@@ -55,6 +55,8 @@ select
     cast(null as integer) as evidence_end,
     cast(null as integer) as value_start,
     cast(null as integer) as value_end,
+    cast(null as varchar) as source_cell,
+    cast(null as varchar) as source_header,
     true as is_added
 from adds
 inner join documents

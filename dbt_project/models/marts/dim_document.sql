@@ -13,6 +13,11 @@ select
     is_revision,
     stated_period,
     encoding,
+    reader,
+    pages,
+    ocr_seconds,
+    ocr_confidence,
+    low_confidence_line_count,
     size_bytes,
     filed_at,
     normalised_text

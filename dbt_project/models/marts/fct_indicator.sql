@@ -130,6 +130,8 @@ select
     confidence,
     review_reasons,
     evidence,
+    source_cell,
+    source_header,
     source_count,
     statement_count,
     has_conflicting_sources,

@@ -6,7 +6,8 @@ with history as (
 ),
 
 current_documents as (
-    select period, document_id, encoding, size_bytes, stated_period from {{ ref('stg_documents') }}
+    select period, document_id, encoding, reader, pages, ocr_seconds, ocr_confidence, size_bytes, stated_period
+    from {{ ref('stg_documents') }}
 ),
 
 quarantine as (
@@ -55,6 +56,10 @@ filed as (
         history.report_kind,
         current_documents.stated_period,
         current_documents.encoding,
+        current_documents.reader,
+        current_documents.pages,
+        current_documents.ocr_seconds,
+        current_documents.ocr_confidence,
         current_documents.size_bytes,
         cast(null as varchar) as quarantine_reason
     from history
@@ -80,6 +85,10 @@ filed as (
         cast(null as varchar) as report_kind,
         cast(null as varchar) as stated_period,
         cast(null as varchar) as encoding,
+        cast(null as varchar) as reader,
+        cast(null as integer) as pages,
+        cast(null as double) as ocr_seconds,
+        cast(null as double) as ocr_confidence,
         size_bytes,
         quarantine_reason
     from quarantine
@@ -99,6 +108,10 @@ filed as (
         kept.report_kind,
         cast(null as varchar) as stated_period,
         cast(null as varchar) as encoding,
+        cast(null as varchar) as reader,
+        cast(null as integer) as pages,
+        cast(null as double) as ocr_seconds,
+        cast(null as double) as ocr_confidence,
         cast(null as bigint) as size_bytes,
         cast(null as varchar) as quarantine_reason
     from duplicates
@@ -126,6 +139,10 @@ select
     report_kinds.report_kind_name,
     filed.stated_period,
     filed.encoding,
+    filed.reader,
+    filed.pages,
+    filed.ocr_seconds,
+    filed.ocr_confidence,
     filed.size_bytes,
     filed.quarantine_reason,
     coalesce(facts_per_document.indicator_fact_count, 0) as indicator_fact_count,

@@ -1,6 +1,7 @@
 -- Where every number comes from: each extracted statement (indicator and pipeline) with its
 -- document's file, the evidence sentence, the character spans of the sentence and of the number in
--- the document's normalised text, and whether the statement is the one the marts use.
+-- the document's normalised text (for a spreadsheet's statement, its row and cell in the rendering,
+-- and the cell's address and column header), and whether the statement is the one the marts use.
 with indicator_facts as (
     select * from {{ ref('int_indicator_facts') }}
 ),
@@ -29,7 +30,7 @@ pipeline_chosen as (
 ),
 
 documents as (
-    select period, document_id, encoding, normalised_text from {{ ref('stg_documents') }}
+    select period, document_id, encoding, reader, ocr_confidence, normalised_text from {{ ref('stg_documents') }}
 ),
 
 facts as (
@@ -41,7 +42,7 @@ facts as (
         cast(null as varchar) as scope, cast(null as varchar) as stage, cast(null as varchar) as measure,
         value, unit, yoy_pct, confidence, review_reasons,
         original_value, original_yoy_pct, correction_status, correction_ids, correction_notes, corrected_at,
-        evidence, evidence_start, evidence_end, value_start, value_end,
+        evidence, evidence_start, evidence_end, value_start, value_end, source_cell, source_header,
         indicator_facts.fact_id in (
             select selected.fact_id from selected_indicators as selected
             where selected.period = indicator_facts.period
@@ -65,7 +66,7 @@ facts as (
         review_reasons,
         original_value, cast(null as double) as original_yoy_pct,
         correction_status, correction_ids, correction_notes, corrected_at,
-        evidence, evidence_start, evidence_end, value_start, value_end,
+        evidence, evidence_start, evidence_end, value_start, value_end, source_cell, source_header,
         pipeline_facts.fact_id in (
             select chosen.fact_id from pipeline_chosen as chosen
             where chosen.period = pipeline_facts.period
@@ -83,6 +84,8 @@ select
     facts.fact_seq,
     facts.file_name,
     documents.encoding,
+    documents.reader,
+    documents.ocr_confidence,
     facts.filed_at,
     facts.report_city,
     facts.city_code,
@@ -111,6 +114,8 @@ select
     facts.evidence_end,
     facts.value_start,
     facts.value_end,
+    facts.source_cell,
+    facts.source_header,
     substr(documents.normalised_text, facts.value_start + 1, facts.value_end - facts.value_start) as value_text,
     facts.is_selected
 from facts

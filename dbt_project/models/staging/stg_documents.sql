@@ -16,6 +16,11 @@ select
     coalesce(report_kind, 'monthly_report') as report_kind,
     coalesce(is_revision, false) as is_revision,
     stated_period,
+    coalesce(reader, 'text') as reader,
+    pages,
+    ocr_seconds,
+    ocr_confidence,
+    cast(coalesce(json_array_length(low_confidence_lines), 0) as integer) as low_confidence_line_count,
     raw_text,
     normalised_text
 from source

@@ -32,5 +32,7 @@ select
     evidence_start,
     evidence_end,
     value_start,
-    value_end
+    value_end,
+    source_cell,
+    source_header
 from source
