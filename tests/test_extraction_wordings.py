@@ -265,6 +265,22 @@ def test_cumulative_scope_markers(marker):
     assert {scope for _, _, scope, *_ in got} == {"cumulative"}
 
 
+@pytest.mark.parametrize(
+    "opening", ["全年全市开发区累计", "今年全市开发区累计", "全市开发区全年累计", "本年度全市开发区累计"]
+)
+def test_a_year_word_before_the_campaigns_running_total_keeps_its_first_stage(opening):
+    """全年/今年 are times, like 1-12月: the signed count after them is still the campaign's."""
+    got = pipe(
+        JZ + "二、“三个一批”活动推进情况\n" + f"{opening}签约项目61个，总投资142.5亿元；开工项目48个，总投资97.3亿元。"
+    )
+    assert {(stage, measure, value) for *_, stage, measure, value in got} == {
+        ("signed", "projects", 61),
+        ("signed", "investment", 142.5),
+        ("started", "projects", 48),
+        ("started", "investment", 97.3),
+    }
+
+
 def test_zone_level_campaign_figures():
     got = pipe(
         "吕梁市开发区\n第五次“三个一批”活动中，交城县开发区“签约一批”项目2个，总投资3.5亿元；“开工一批”项目1个，总投资1.2亿元。"

@@ -78,7 +78,7 @@ VERB_ONLY = re.compile(
 )
 TIME_WORDS = re.compile(
     r"\d{4}年(?:度)?|\d{1,2}-\d{1,2}月(?:份)?|\d{1,2}月(?:份|底|末)?|\d{1,2}日|上半年|下半年|前三季度|一季度|今年以来|年内|"
-    r"年初|年底|年中|目前|当前|截至目前|截止目前"
+    r"全年|今年|本年(?:度)?|当年|年初|年底|年中|目前|当前|截至目前|截止目前"
 )
 
 # Subjects. 我市/本市 is the city the text is about; 全省/我省/山西省 the province, unless a ranking
