@@ -33,9 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from .reading import ENCRYPTED_PDF, ReadError
+from .reading import IMAGE_SUFFIXES, ReadError, has_text_layer, pdf_pages
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 # The DPI a PDF page without a text layer is rendered at for OCR (bench: DPI sweep). Also for a scan
 # of less: a 150-dpi scan of the seed rendered at 150 read with 3x the errors (CER 0.033 against
 # 0.0105), for 1.8x less time.
@@ -349,33 +348,6 @@ def summary(pages: list[str], runs: list[OcrLine], started: float, total: int, o
     )
 
 
-def has_text_layer(text: str | None) -> bool:
-    """A page whose text layer holds Chinese; a bare page number stamped on a scan does not count."""
-    return bool(text and CJK_CHAR.search(text))
-
-
-def open_pdf(data: bytes, path: str | Path) -> Any:
-    """The PDF opened with pdfplumber; encrypted and damaged files raise ReadError saying what to do."""
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        _ = pdf.pages  # parses the page tree: damage shows here
-        return pdf
-    except PDFPasswordIncorrect:
-        raise encrypted(path) from None
-    except Exception as exc:  # pdfminer raises assorted errors on damaged files
-        cause = exc.__cause__ or exc.__context__ or exc
-        if isinstance(exc, PDFPasswordIncorrect) or isinstance(cause, PDFPasswordIncorrect):
-            raise encrypted(path) from None
-        raise ReadError(path, f"not a valid PDF ({exc.__class__.__name__}: {exc}); re-export or re-scan it") from None
-
-
-def encrypted(path: str | Path) -> ReadError:
-    return ReadError(path, ENCRYPTED_PDF)
-
-
 def scan_pdf(data: bytes, path: str | Path, dpi: int = RENDER_DPI, threads: int = ONNX_THREADS) -> ScanText:
     """A PDF's text, page by page: a page's own text layer where it has one, else OCR of the page
     rendered at `dpi`."""
@@ -389,8 +361,7 @@ def scan_pdf_runs(
     import pypdfium2 as pdfium
 
     started = time.perf_counter()
-    with open_pdf(data, path) as pdf:
-        layers = [page.extract_text() or "" for page in pdf.pages]
+    layers = pdf_pages(data, Path(path))  # (encrypted and damaged files raise ReadError there)
     if not layers:
         raise ReadError(path, "PDF has no pages")
     pages: list[str] = []
@@ -468,7 +439,6 @@ def needs_ocr(data: bytes, suffix: str) -> bool:
     if suffix != ".pdf":
         return False
     try:
-        with open_pdf(data, "file.pdf") as pdf:
-            return not all(has_text_layer(page.extract_text()) for page in pdf.pages)
+        return not all(map(has_text_layer, pdf_pages(data, Path("file.pdf"))))
     except ReadError:
         return False

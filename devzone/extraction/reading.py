@@ -122,7 +122,7 @@ def read_bytes(data: bytes, path: str | Path, scanner: Scanner | None = None) ->
         text, encoding = spreadsheet_text(data, path, suffix)  # xlsx, xls, csv/<codec>
     elif suffix == ".pdf":
         pages = pdf_pages(data, path)
-        if all(p.strip() for p in pages):
+        if all(map(has_text_layer, pages)):
             # A blank line between pages, as OCR'd bulletins show page breaks.
             text, encoding = "\n\n".join(pages), "pdf"
         else:  # a scan, or a PDF of text pages and scanned ones: OCR reads the pages without text
@@ -264,6 +264,12 @@ def docx_text(data: bytes, path: Path) -> str:
 
 
 ENCRYPTED_PDF = "encrypted PDF (password-protected): save or print an unprotected copy to PDF and file that"
+
+
+def has_text_layer(text: str) -> bool:
+    """A PDF page's text layer holds Chinese: a page number stamped on a scan is no text layer,
+    and such a page is read by OCR."""
+    return bool(CJK.search(text))
 
 
 def pdf_pages(data: bytes, path: Path) -> list[str]:
